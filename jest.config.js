@@ -1,0 +1,45 @@
+/**
+ * Three projects: unit tests beside the code, and the same e2e suite on the two profiles.
+ * Jest prints each file's project name (unit, e2e:sqlite, e2e:mariadb), so the output shows which
+ * profile every e2e file ran on.
+ */
+const tsJest = [
+  'ts-jest',
+  {
+    tsconfig: 'tsconfig.json',
+    diagnostics: false,
+    astTransformers: {
+      before: ['<rootDir>/test/setup/swagger-transformer.js'],
+    },
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.ts$': tsJest },
+};
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e:sqlite',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/profile-sqlite.js'],
+    },
+    {
+      ...common,
+      displayName: 'e2e:mariadb',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
+    },
+  ],
+};

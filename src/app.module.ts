@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { buildLoggerParams } from './common/logging/logger.options';
+import type { AppConfig } from './config/configuration';
+import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { UsersModule } from './modules/users/users.module';
+
+/**
+ * The application, built from an already validated configuration (see loadConfig): main.ts,
+ * worker.ts and the tests each pass their own.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (cs: ConfigService<AppConfig, true>) => buildLoggerParams(cs.get('log', { infer: true })),
+        }),
+        DatabaseModule,
+        UsersModule,
+        AuthModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { jsonBodyMiddleware } from './common/http/json-body.middleware';
+import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { createValidationPipe } from './common/http/validation';
+import type { AppConfig } from './config/configuration';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Keel API')
+    .setDescription(
+      'REST API of Keel. Errors are application/problem+json (RFC 9457). Sign in with POST /auth/login, ' +
+        'then use "Authorize" with the accessToken.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'access-token')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Everything the HTTP server needs besides the module graph, shared by main.ts and the e2e tests so
+ * that tests exercise exactly what production runs.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const http = config.get('http', { infer: true });
+
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', http.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.enableCors({
+    origin: http.corsOrigins.length > 0 ? http.corsOrigins : false,
+    credentials: true,
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+  });
+  app.use(cookieParser());
+  app.use(jsonBodyMiddleware(http.bodyLimit));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

@@ -1,0 +1,82 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { AppError, ErrorCode } from './app-error';
+import { ProblemInput, sendProblem } from './problem';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  412: 'precondition_failed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+const SAFE_DETAIL: Partial<Record<ErrorCode, string>> = {
+  bad_request: 'The request could not be understood.',
+  unauthorized: 'Authentication is required.',
+  forbidden: 'You are not allowed to do this.',
+  not_found: 'The resource does not exist.',
+  conflict: 'The request conflicts with the current state of the resource.',
+  too_many_requests: 'Too many requests; try again later.',
+  service_unavailable: 'The service is temporarily unavailable; try again shortly.',
+};
+
+function isUniqueViolation(error: QueryFailedError): boolean {
+  const driverError = error.driverError as { code?: unknown } | undefined;
+  const code = typeof driverError?.code === 'string' ? driverError.code : '';
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * The one place errors become responses: problem+json (RFC 9457) with the request id. Domain errors
+ * carry their own code; Nest's HTTP exceptions are mapped by status; anything else is logged and
+ * answered as a generic 500, so no stack trace, SQL or driver message reaches a client.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    if (res.headersSent) return;
+    sendProblem(req, res, this.toProblem(exception, req));
+  }
+
+  private toProblem(exception: unknown, req: Request): ProblemInput {
+    if (exception instanceof AppError) {
+      return {
+        code: exception.code,
+        detail: exception.message,
+        errors: exception.errors,
+        retryAfterSeconds: exception.retryAfterSeconds,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { code: 'too_many_requests', detail: SAFE_DETAIL.too_many_requests ?? '' };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404 && exception.message.startsWith(`Cannot ${req.method} `)) {
+        return { code: 'route_not_found', detail: `No route matches ${req.method} ${req.path}.` };
+      }
+      const code = CODE_BY_STATUS[status];
+      if (code !== undefined) return { code, detail: SAFE_DETAIL[code] ?? exception.message };
+      if (status < 500) return { code: 'bad_request', status, detail: exception.message };
+    }
+    if (exception instanceof QueryFailedError && isUniqueViolation(exception)) {
+      return { code: 'conflict', detail: SAFE_DETAIL.conflict ?? '' };
+    }
+    this.logger.error({ err: exception, requestId: (req as Request & { id?: string }).id }, 'unhandled error');
+    return { code: 'internal', detail: 'An unexpected error occurred; quote the requestId when reporting it.' };
+  }
+}

@@ -1,0 +1,151 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { resolve } from 'node:path';
+import { EnvironmentVariables, JWT_ALGORITHMS, LOG_LEVELS, NODE_ENVS } from './env.schema';
+
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export interface AppConfig {
+  env: (typeof NODE_ENVS)[number];
+  http: {
+    host: string;
+    port: number;
+    trustProxy: boolean;
+    corsOrigins: string[];
+    bodyLimit: string;
+  };
+  db:
+    | { type: 'mysql'; url: string; migrationsRun: boolean; poolSize: number }
+    | { type: 'sqlite'; path: string; migrationsRun: boolean };
+  redis: { url: string; keyPrefix: string } | null;
+  elasticsearch: { node: string } | null;
+  dataDir: string;
+  jwt: {
+    algorithm: JwtAlgorithm;
+    /** HS256 secret; null means "generate and keep one in dataDir" (never in production). */
+    secret: string | null;
+    privateKey: string | null;
+    publicKey: string | null;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+  };
+  auth: {
+    refreshTtlSeconds: number;
+    cookieSecure: boolean;
+    rateLimit: number;
+    rateWindowSeconds: number;
+  };
+  log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+  admin: { email: string; password: string } | null;
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const raw: unknown = error.value;
+  const shown =
+    raw === undefined
+      ? ''
+      : /SECRET|PASSWORD|KEY/.test(error.property)
+        ? ' (value hidden)'
+        : ` (got ${JSON.stringify(raw)})`;
+  return `${error.property}: ${reasons.replace(new RegExp(`^${error.property} `), '')}${shown}`;
+}
+
+const pem = (value: string | undefined): string | null =>
+  value === undefined ? null : value.replace(/\\n/g, '\n');
+
+/**
+ * Validates the environment once and turns it into the typed configuration every module reads.
+ * Throws ConfigError with one line per bad variable; nothing else in Keel reads process.env.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const env = plainToInstance(EnvironmentVariables, { ...source }, { excludeExtraneousValues: false });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${errors.map(describe).join(' | ')}`);
+  }
+
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const algorithm = env.JWT_ALGORITHM ?? 'HS256';
+  const privateKey = pem(env.JWT_PRIVATE_KEY);
+  const publicKey = pem(env.JWT_PUBLIC_KEY);
+
+  if (algorithm === 'HS256') {
+    if (production && !env.JWT_SECRET) {
+      throw new ConfigError(
+        'Invalid configuration: JWT_SECRET: is required with NODE_ENV=production (at least 32 characters)',
+      );
+    }
+  } else if (!privateKey || !publicKey) {
+    throw new ConfigError(
+      `Invalid configuration: JWT_PRIVATE_KEY and JWT_PUBLIC_KEY: both are required with JWT_ALGORITHM=${algorithm}`,
+    );
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither',
+    );
+  }
+
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const migrationsRun = env.DATABASE_MIGRATIONS_RUN ?? true;
+
+  return {
+    env: nodeEnv,
+    http: {
+      host: env.HOST ?? '0.0.0.0',
+      port: env.PORT ?? 3000,
+      trustProxy: env.TRUST_PROXY ?? false,
+      corsOrigins: (env.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+      bodyLimit: env.BODY_LIMIT ?? '100kb',
+    },
+    db: env.DATABASE_URL
+      ? {
+          type: 'mysql',
+          url: env.DATABASE_URL,
+          migrationsRun,
+          poolSize: env.DATABASE_POOL_SIZE ?? 10,
+        }
+      : {
+          type: 'sqlite',
+          path: resolve(env.SQLITE_PATH ?? `${dataDir}/keel.sqlite`),
+          migrationsRun,
+        },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'keel:' } : null,
+    elasticsearch: env.ELASTICSEARCH_NODE ? { node: env.ELASTICSEARCH_NODE } : null,
+    dataDir,
+    jwt: {
+      algorithm,
+      secret: env.JWT_SECRET ?? null,
+      privateKey,
+      publicKey,
+      issuer: env.JWT_ISSUER ?? 'keel',
+      audience: env.JWT_AUDIENCE ?? 'keel-api',
+      accessTtlSeconds: env.JWT_ACCESS_TTL ?? 900,
+    },
+    auth: {
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL ?? 30 * 24 * 3600,
+      cookieSecure: env.AUTH_COOKIE_SECURE ?? true,
+      rateLimit: env.AUTH_RATE_LIMIT ?? 10,
+      rateWindowSeconds: env.AUTH_RATE_WINDOW ?? 60,
+    },
+    log: {
+      level: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+      pretty: env.LOG_PRETTY ?? nodeEnv === 'development',
+    },
+    admin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
+        : null,
+  };
+}

@@ -1,0 +1,100 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  MaxLength,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable Keel reads. Defaults live in configuration.ts so that this class only
+ * states shape and range; README's configuration table and .env.example list the same names.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY?: boolean;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/, {
+    message: 'must look like mysql://user:password@host:3306/database',
+  })
+  DATABASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) SQLITE_PATH?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATIONS_RUN?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must look like redis://host:6379' })
+  REDIS_URL?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9:_-]{0,64}$/) REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/\S+$/, { message: 'must look like http://host:9200' })
+  ELASTICSEARCH_NODE?: string;
+
+  @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
+
+  @IsOptional() @IsIn(JWT_ALGORITHMS) JWT_ALGORITHM?: (typeof JWT_ALGORITHMS)[number];
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -base64 48)' })
+  JWT_SECRET?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() JWT_PRIVATE_KEY?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() JWT_PUBLIC_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) JWT_ISSUER?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) JWT_AUDIENCE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86400) JWT_ACCESS_TTL?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(31536000) REFRESH_TOKEN_TTL?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() AUTH_COOKIE_SECURE?: boolean;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) AUTH_RATE_LIMIT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_RATE_WINDOW?: number;
+
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
+  BODY_LIMIT?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+  @IsOptional() @Transform(toBool) @IsBoolean() LOG_PRETTY?: boolean;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  ADMIN_PASSWORD?: string;
+}

@@ -1,0 +1,124 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { CookieOptions, Request, Response } from 'express';
+import { CurrentUser, Public } from '../../common/auth/decorators';
+import { AuthUser } from '../../common/auth/role';
+import { ApiAuth, ApiProblems } from '../../common/swagger/api-problems.decorator';
+import type { AppConfig } from '../../config/configuration';
+import { UserDto } from '../users/dto/user.dto';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
+import { RefreshTokenInvalid } from './auth.exceptions';
+import { AuthService } from './auth.service';
+import { LoginDto, RefreshDto, RegisterDto, TokensDto } from './dto/auth.dto';
+
+export const REFRESH_COOKIE = 'keel_refresh';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  private readonly cookie: CookieOptions;
+
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    const { cookieSecure, refreshTtlSeconds } = config.get('auth', { infer: true });
+    this.cookie = {
+      httpOnly: true,
+      secure: cookieSecure,
+      sameSite: 'strict',
+      path: '/auth',
+      maxAge: refreshTtlSeconds * 1000,
+    };
+  }
+
+  @Public()
+  @UseGuards(AuthThrottlerGuard)
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account (role is always `user`)' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiProblems(400, 409, 415, 429)
+  register(@Body() body: RegisterDto): Promise<UserDto> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @UseGuards(AuthThrottlerGuard)
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in: access token in the body, refresh token in body and cookie' })
+  @ApiOkResponse({ type: TokensDto })
+  @ApiProblems(400, 401, 415, 429)
+  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<TokensDto> {
+    const tokens = await this.auth.login(body.email, body.password);
+    res.cookie(REFRESH_COOKIE, tokens.refreshToken, this.cookie);
+    return tokens;
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate the refresh token (cookie or body) and get a new access token',
+    description: 'Presenting a refresh token that was already used revokes every token of its session.',
+  })
+  @ApiOkResponse({ type: TokensDto })
+  @ApiProblems(400, 401, 415)
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokensDto> {
+    const presented = body.refreshToken ?? readCookie(req);
+    if (!presented) throw new RefreshTokenInvalid();
+    try {
+      const tokens = await this.auth.refresh(presented);
+      res.cookie(REFRESH_COOKIE, tokens.refreshToken, this.cookie);
+      return tokens;
+    } catch (error) {
+      res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+      throw error;
+    }
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End this session (refresh token from cookie or body)' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiProblems(400, 415)
+  async logout(
+    @Body() body: RefreshDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.logout(body.refreshToken ?? readCookie(req));
+    res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiAuth()
+  @ApiOperation({ summary: 'End every session of the signed-in user' })
+  @ApiNoContentResponse({ description: 'All sessions ended' })
+  async logoutAll(
+    @CurrentUser() user: AuthUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    await this.auth.logoutAll(user);
+    res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+  }
+}
+
+function readCookie(req: Request): string | undefined {
+  const cookies = req.cookies as Record<string, unknown> | undefined;
+  const value = cookies?.[REFRESH_COOKIE];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

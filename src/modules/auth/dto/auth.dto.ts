@@ -1,0 +1,37 @@
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { UserFieldsDto } from '../../users/dto/user-fields.dto';
+
+export class RegisterDto extends PickType(UserFieldsDto, ['email', 'password', 'displayName'] as const) {}
+
+export class LoginDto extends PickType(UserFieldsDto, ['email'] as const) {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  password!: string;
+}
+
+/** Browsers send the refresh token in the httpOnly cookie; API clients may send it here instead. */
+export class RefreshDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  refreshToken?: string;
+}
+
+export class TokensDto {
+  /** JWT to send as `Authorization: Bearer <accessToken>`. */
+  accessToken!: string;
+  @ApiProperty({ example: 'Bearer' })
+  tokenType!: 'Bearer';
+  /** Lifetime of the access token in seconds. */
+  expiresIn!: number;
+  /**
+   * Opaque refresh token (also set as the httpOnly `keel_refresh` cookie, path /auth). Each use
+   * returns a new one; presenting a used one ends the whole session family.
+   */
+  refreshToken!: string;
+  /** Lifetime of the refresh token in seconds. */
+  refreshExpiresIn!: number;
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Role } from '../../common/auth/role';
+
+@Entity('users')
+@Index('UQ_users_email', ['email'], { unique: true })
+@Index('IDX_users_created_at_id', ['createdAt', 'id'])
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** Stored trimmed and lower-cased, so the unique index compares case-insensitively. */
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  passwordHash!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role!: Role;
+
+  @Column({ type: 'boolean' })
+  isActive!: boolean;
+
+  @Column({ type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

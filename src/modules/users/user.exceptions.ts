@@ -1,0 +1,27 @@
+import { AppError } from '../../common/errors/app-error';
+
+export class UserNotFound extends AppError {
+  constructor() {
+    super('not_found', 'No user has this id.');
+  }
+}
+
+export class EmailTaken extends AppError {
+  constructor() {
+    super('conflict', 'An account with this email already exists.');
+  }
+}
+
+export class WrongCurrentPassword extends AppError {
+  constructor() {
+    super('validation_failed', 'The current password is not correct.', {
+      errors: [{ field: 'currentPassword', message: 'currentPassword is not correct' }],
+    });
+  }
+}
+
+export class CannotChangeOwnAdminAccess extends AppError {
+  constructor() {
+    super('conflict', 'An admin cannot demote, deactivate or delete their own account.');
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminBootstrap } from './admin.bootstrap';
+import { PasswordHasher } from './password-hasher.service';
+import { UserEntity } from './user.entity';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity])],
+  controllers: [UsersController],
+  providers: [UsersRepository, UsersService, PasswordHasher, AdminBootstrap],
+  exports: [UsersService],
+})
+export class UsersModule {}

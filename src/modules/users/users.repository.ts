@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { InvalidCursor } from '../../common/errors/app-error';
+import { decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
+import { UserEntity } from './user.entity';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findActiveById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ id, isActive: true });
+  }
+
+  findByEmail(normalisedEmail: string): Promise<UserEntity | null> {
+    return this.repo.findOneBy({ email: normalisedEmail });
+  }
+
+  countAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', isActive: true });
+  }
+
+  async insert(user: UserEntity): Promise<UserEntity> {
+    await this.repo.insert(user);
+    return user;
+  }
+
+  async save(user: UserEntity): Promise<UserEntity> {
+    return this.repo.save(user);
+  }
+
+  async deleteById(id: string): Promise<boolean> {
+    const result = await this.repo.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Keyset page ordered by (createdAt, id), oldest first: stable while rows are added. */
+  async pageByCreatedAt(query: { limit: number; cursor?: string }): Promise<Page<UserEntity>> {
+    const qb = this.repo
+      .createQueryBuilder('u')
+      .orderBy('u.createdAt', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .take(query.limit + 1);
+    if (query.cursor) {
+      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const after = new Date(String(createdAt));
+      if (Number.isNaN(after.getTime())) throw new InvalidCursor();
+      qb.where('(u.createdAt > :after OR (u.createdAt = :after AND u.id > :id))', { after, id });
+    }
+    const rows = await qb.getMany();
+    const data = rows.slice(0, query.limit);
+    const last = data[data.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null;
+    return { data, nextCursor };
+  }
+}

@@ -1,0 +1,39 @@
+import type TestAgent from 'supertest/lib/agent';
+import { buildUserInput, UserInput } from '../factories/user.factory';
+import { TEST_ADMIN } from './test-app';
+
+export interface SignedIn {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  /** `Authorization` header value */
+  bearer: string;
+}
+
+export async function login(http: () => TestAgent, email: string, password: string): Promise<SignedIn> {
+  const res = await http().post('/auth/login').send({ email, password }).expect(200);
+  const body = res.body as { accessToken: string; refreshToken: string };
+  const me = await http().get('/users/me').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+  return {
+    id: (me.body as { id: string }).id,
+    email,
+    password,
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    bearer: `Bearer ${body.accessToken}`,
+  };
+}
+
+/** Registers a new user and signs them in. */
+export async function signUp(http: () => TestAgent, overrides: Partial<UserInput> = {}): Promise<SignedIn> {
+  const input = buildUserInput(overrides);
+  await http().post('/auth/register').send(input).expect(201);
+  return login(http, input.email, input.password);
+}
+
+/** Signs in the admin that startApp creates from ADMIN_EMAIL/ADMIN_PASSWORD. */
+export function signInAdmin(http: () => TestAgent): Promise<SignedIn> {
+  return login(http, TEST_ADMIN.email, TEST_ADMIN.password);
+}
