@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /**
  * Users and refresh tokens. Written with the QueryRunner Table API (no raw DDL) so the same file
@@ -41,21 +41,21 @@ export class UsersAndRefreshTokens1764158400000 implements MigrationInterface {
           { name: 'revoked_at', type: 'datetime', precision: 3, isNullable: true },
           { name: 'created_at', type: 'datetime', precision: 3 },
         ],
-      }),
-    );
-    await queryRunner.createIndices('refresh_tokens', [
-      new TableIndex({ name: 'UQ_refresh_tokens_token_hash', columnNames: ['token_hash'], isUnique: true }),
-      new TableIndex({ name: 'IDX_refresh_tokens_family', columnNames: ['family_id'] }),
-      new TableIndex({ name: 'IDX_refresh_tokens_user', columnNames: ['user_id'] }),
-    ]);
-    await queryRunner.createForeignKey(
-      'refresh_tokens',
-      new TableForeignKey({
-        name: 'FK_refresh_tokens_user',
-        columnNames: ['user_id'],
-        referencedTableName: 'users',
-        referencedColumnNames: ['id'],
-        onDelete: 'CASCADE',
+        indices: [
+          { name: 'UQ_refresh_tokens_token_hash', columnNames: ['token_hash'], isUnique: true },
+          { name: 'IDX_refresh_tokens_family', columnNames: ['family_id'] },
+          { name: 'IDX_refresh_tokens_user', columnNames: ['user_id'] },
+        ],
+        foreignKeys: [
+          {
+            name: 'FK_refresh_tokens_user',
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          },
+        ],
       }),
     );
   }

@@ -23,7 +23,8 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         LoggerModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) => buildLoggerParams(cs.get('log', { infer: true })),
+          useFactory: (cs: ConfigService<AppConfig, true>) =>
+            buildLoggerParams(cs.get('log', { infer: true })),
         }),
         DatabaseModule,
         UsersModule,

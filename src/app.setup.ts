@@ -45,7 +45,6 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(cookieParser());
   app.use(jsonBodyMiddleware(http.bodyLimit));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {

@@ -24,6 +24,23 @@ async function bootstrap(): Promise<void> {
   });
   configureApp(app);
   await app.listen(config.http.port, config.http.host);
+
+  // Graceful shutdown (in place of enableShutdownHooks, which re-raises the signal): stop accepting
+  // connections, let in-flight requests finish, run the modules' shutdown hooks, close the pools,
+  // then exit 0; a stuck dependency cannot hold the process past the grace period.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`Keel received ${signal}, shutting down\n`);
+    setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   process.stdout.write(`Keel listening on http://localhost:${config.http.port} (docs: /docs)\n`);
 }
 

@@ -29,7 +29,10 @@ describe('auth', () => {
   });
   afterAll(() => t.close());
 
-  const sign = (payload: object, options: { secret?: string; expiresIn?: number; issuer?: string; audience?: string } = {}): string =>
+  const sign = (
+    payload: object,
+    options: { secret?: string; expiresIn?: number; issuer?: string; audience?: string } = {},
+  ): string =>
     new JwtService().sign(payload as Record<string, unknown>, {
       secret: options.secret ?? secret,
       algorithm: 'HS256',
@@ -42,7 +45,11 @@ describe('auth', () => {
     it('creates a user with role "user" and returns no secret fields', async () => {
       const input = buildUserInput({ email: 'Mixed.Case@Example.TEST' });
       const res = await t.http().post('/auth/register').send(input).expect(201);
-      expect(res.body).toMatchObject({ email: 'mixed.case@example.test', role: 'user', isActive: true });
+      expect(res.body).toMatchObject({
+        email: 'mixed.case@example.test',
+        role: 'user',
+        isActive: true,
+      });
       expect(Object.keys(res.body as object).sort()).toEqual(
         ['createdAt', 'displayName', 'email', 'id', 'isActive', 'role', 'updatedAt'].sort(),
       );
@@ -50,12 +57,21 @@ describe('auth', () => {
 
     it('rejects a role in the body and leaves the account a plain user', async () => {
       const input = buildUserInput();
-      const res = await t.http().post('/auth/register').send({ ...input, role: 'admin' }).expect(400);
+      const res = await t
+        .http()
+        .post('/auth/register')
+        .send({ ...input, role: 'admin' })
+        .expect(400);
       expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'role' }] });
-      await t.http().post('/auth/login').send({ email: input.email, password: input.password }).expect(401);
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ email: input.email, password: input.password })
+        .expect(401);
       await t.http().post('/auth/register').send(input).expect(201);
       const me = await login(t.http, input.email, input.password);
-      const body = (await t.http().get('/users/me').set('Authorization', me.bearer).expect(200)).body as { role: string };
+      const body = (await t.http().get('/users/me').set('Authorization', me.bearer).expect(200))
+        .body as { role: string };
       expect(body.role).toBe('user');
     });
 
@@ -75,13 +91,27 @@ describe('auth', () => {
       ['7 characters', 'a'.repeat(7)],
       ['129 characters', 'a'.repeat(129)],
     ])('enforces the password policy (%s)', async (_label, password) => {
-      const res = await t.http().post('/auth/register').send(buildUserInput({ password })).expect(400);
-      expect((res.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field)).toContain('password');
+      const res = await t
+        .http()
+        .post('/auth/register')
+        .send(buildUserInput({ password }))
+        .expect(400);
+      expect(
+        (res.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field),
+      ).toContain('password');
     });
 
     it('accepts passwords of exactly 8 and 128 characters', async () => {
-      await t.http().post('/auth/register').send(buildUserInput({ password: 'b'.repeat(8) })).expect(201);
-      await t.http().post('/auth/register').send(buildUserInput({ password: 'c'.repeat(128) })).expect(201);
+      await t
+        .http()
+        .post('/auth/register')
+        .send(buildUserInput({ password: 'b'.repeat(8) }))
+        .expect(201);
+      await t
+        .http()
+        .post('/auth/register')
+        .send(buildUserInput({ password: 'c'.repeat(128) }))
+        .expect(201);
     });
 
     it('rejects a missing body with 400, not 500', async () => {
@@ -93,7 +123,11 @@ describe('auth', () => {
   describe('login', () => {
     it('gives the same answer for an unknown email and a wrong password', async () => {
       const user = await signUp(t.http);
-      const wrong = await t.http().post('/auth/login').send({ email: user.email, password: 'not-the-password' }).expect(401);
+      const wrong = await t
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: 'not-the-password' })
+        .expect(401);
       const unknown = await t
         .http()
         .post('/auth/login')
@@ -107,8 +141,14 @@ describe('auth', () => {
     it('sets the refresh cookie httpOnly, SameSite=Strict, scoped to /auth', async () => {
       const input = buildUserInput();
       await t.http().post('/auth/register').send(input).expect(201);
-      const res = await t.http().post('/auth/login').send({ email: input.email, password: input.password }).expect(200);
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('keel_refresh='));
+      const res = await t
+        .http()
+        .post('/auth/login')
+        .send({ email: input.email, password: input.password })
+        .expect(200);
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('keel_refresh='));
       expect(cookie).toBeDefined();
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Strict/i);
@@ -176,18 +216,34 @@ describe('auth', () => {
   describe('refresh tokens', () => {
     it('rotates: each refresh returns a new token and a working access token', async () => {
       const user = await signUp(t.http);
-      const res = await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
+      const res = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(200);
       const body = res.body as { accessToken: string; refreshToken: string };
       expect(body.refreshToken).not.toBe(user.refreshToken);
-      await t.http().get('/users/me').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+      await t
+        .http()
+        .get('/users/me')
+        .set('Authorization', `Bearer ${body.accessToken}`)
+        .expect(200);
     });
 
     it('on reuse of a used token revokes the whole family', async () => {
       const user = await signUp(t.http);
-      const first = await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
+      const first = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(200);
       const next = (first.body as { refreshToken: string }).refreshToken;
 
-      const reuse = await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      const reuse = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(401);
       expect((reuse.body as Problem).code).toBe('refresh_token_invalid');
       // The legitimate successor is now dead too: the thief and the victim both must sign in again.
       await t.http().post('/auth/refresh').send({ refreshToken: next }).expect(401);
@@ -204,23 +260,35 @@ describe('auth', () => {
     it('works from the httpOnly cookie and sets a rotated cookie', async () => {
       const input = buildUserInput();
       await t.http().post('/auth/register').send(input).expect(201);
-      const loginRes = await t.http().post('/auth/login').send({ email: input.email, password: input.password }).expect(200);
-      const cookie = ([] as string[]).concat(loginRes.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? '';
+      const loginRes = await t
+        .http()
+        .post('/auth/login')
+        .send({ email: input.email, password: input.password })
+        .expect(200);
+      const cookie =
+        ([] as string[]).concat(loginRes.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? '';
       const res = await t.http().post('/auth/refresh').set('Cookie', cookie).expect(200);
-      const rotated = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? '';
+      const rotated =
+        ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? '';
       expect(rotated).toMatch(/^keel_refresh=/);
       expect(rotated).not.toBe(cookie);
     });
 
     it('answers 401 for an unknown or missing refresh token', async () => {
-      await t.http().post('/auth/refresh').send({ refreshToken: randomBytes(32).toString('base64url') }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: randomBytes(32).toString('base64url') })
+        .expect(401);
       await t.http().post('/auth/refresh').send({}).expect(401);
     });
 
     it('two concurrent refreshes with one token: exactly one succeeds', async () => {
       const user = await signUp(t.http);
       const results = await Promise.all(
-        [0, 1, 2].map(() => t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken })),
+        [0, 1, 2].map(() =>
+          t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }),
+        ),
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     });
@@ -247,13 +315,27 @@ describe('auth', () => {
     it('loses access at once, cannot refresh and cannot sign in', async () => {
       const admin = await signInAdmin(t.http);
       const user = await signUp(t.http);
-      await t.http().patch(`/users/${user.id}`).set('Authorization', admin.bearer).send({ isActive: false }).expect(200);
+      await t
+        .http()
+        .patch(`/users/${user.id}`)
+        .set('Authorization', admin.bearer)
+        .send({ isActive: false })
+        .expect(200);
 
       await t.http().get('/users/me').set('Authorization', user.bearer).expect(401);
       await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-      await t.http().post('/auth/login').send({ email: user.email, password: user.password }).expect(401);
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(401);
 
-      await t.http().patch(`/users/${user.id}`).set('Authorization', admin.bearer).send({ isActive: true }).expect(200);
+      await t
+        .http()
+        .patch(`/users/${user.id}`)
+        .set('Authorization', admin.bearer)
+        .send({ isActive: true })
+        .expect(200);
       await login(t.http, user.email, user.password);
     });
   });
@@ -269,29 +351,64 @@ describe('auth rate limits', () => {
   it('limits login per IP with 429, Retry-After and problem+json', async () => {
     const ip = '203.0.113.10';
     for (let i = 0; i < 3; i += 1) {
-      await t.http().post('/auth/login').set('X-Forwarded-For', ip).send({ email: `x${i}@example.test`, password: 'whatever1' }).expect(401);
+      await t
+        .http()
+        .post('/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: `x${i}@example.test`, password: 'whatever1' })
+        .expect(401);
     }
-    const res = await t.http().post('/auth/login').set('X-Forwarded-For', ip).send({ email: 'y@example.test', password: 'whatever1' }).expect(429);
+    const res = await t
+      .http()
+      .post('/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ email: 'y@example.test', password: 'whatever1' })
+      .expect(429);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.body).toMatchObject({ status: 429, code: 'too_many_requests' });
     // Another client is not affected.
-    await t.http().post('/auth/login').set('X-Forwarded-For', '203.0.113.11').send({ email: 'y@example.test', password: 'whatever1' }).expect(401);
+    await t
+      .http()
+      .post('/auth/login')
+      .set('X-Forwarded-For', '203.0.113.11')
+      .send({ email: 'y@example.test', password: 'whatever1' })
+      .expect(401);
   });
 
   it('limits login per email across IPs', async () => {
     const email = 'target@example.test';
     for (let i = 0; i < 3; i += 1) {
-      await t.http().post('/auth/login').set('X-Forwarded-For', `198.51.100.${i}`).send({ email, password: 'whatever1' }).expect(401);
+      await t
+        .http()
+        .post('/auth/login')
+        .set('X-Forwarded-For', `198.51.100.${i}`)
+        .send({ email, password: 'whatever1' })
+        .expect(401);
     }
-    await t.http().post('/auth/login').set('X-Forwarded-For', '198.51.100.99').send({ email: email.toUpperCase(), password: 'whatever1' }).expect(429);
+    await t
+      .http()
+      .post('/auth/login')
+      .set('X-Forwarded-For', '198.51.100.99')
+      .send({ email: email.toUpperCase(), password: 'whatever1' })
+      .expect(429);
   });
 
   it('limits register per IP', async () => {
     const ip = '192.0.2.50';
     for (let i = 0; i < 3; i += 1) {
-      await t.http().post('/auth/register').set('X-Forwarded-For', ip).send(buildUserInput()).expect(201);
+      await t
+        .http()
+        .post('/auth/register')
+        .set('X-Forwarded-For', ip)
+        .send(buildUserInput())
+        .expect(201);
     }
-    await t.http().post('/auth/register').set('X-Forwarded-For', ip).send(buildUserInput()).expect(429);
+    await t
+      .http()
+      .post('/auth/register')
+      .set('X-Forwarded-For', ip)
+      .send(buildUserInput())
+      .expect(429);
   });
 });

@@ -13,6 +13,7 @@ export interface AppConfig {
     trustProxy: boolean;
     corsOrigins: string[];
     bodyLimit: string;
+    shutdownGraceMs: number;
   };
   db:
     | { type: 'mysql'; url: string; migrationsRun: boolean; poolSize: number }
@@ -65,7 +66,11 @@ const pem = (value: string | undefined): string | null =>
  * Throws ConfigError with one line per bad variable; nothing else in Keel reads process.env.
  */
 export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
-  const env = plainToInstance(EnvironmentVariables, { ...source }, { excludeExtraneousValues: false });
+  const env = plainToInstance(
+    EnvironmentVariables,
+    { ...source },
+    { excludeExtraneousValues: false },
+  );
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(`Invalid configuration: ${errors.map(describe).join(' | ')}`);
@@ -108,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
         .map((o) => o.trim())
         .filter((o) => o.length > 0),
       bodyLimit: env.BODY_LIMIT ?? '100kb',
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     },
     db: env.DATABASE_URL
       ? {
@@ -121,7 +127,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
           path: resolve(env.SQLITE_PATH ?? `${dataDir}/keel.sqlite`),
           migrationsRun,
         },
-    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'keel:' } : null,
+    redis: env.REDIS_URL
+      ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'keel:' }
+      : null,
     elasticsearch: env.ELASTICSEARCH_NODE ? { node: env.ELASTICSEARCH_NODE } : null,
     dataDir,
     jwt: {

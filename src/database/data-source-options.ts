@@ -30,7 +30,8 @@ export function buildDataSourceOptions(db: AppConfig['db']): DataSourceOptions {
   if (db.type === 'mysql') {
     return {
       ...common,
-      type: 'mysql' as const,
+      // mariadb:// selects TypeORM's MariaDB dialect (schema introspection differs from MySQL's).
+      type: db.url.startsWith('mariadb:') ? ('mariadb' as const) : ('mysql' as const),
       url: db.url.replace(/^mariadb:/, 'mysql:'),
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',

@@ -12,10 +12,17 @@ export interface SignedIn {
   bearer: string;
 }
 
-export async function login(http: () => TestAgent, email: string, password: string): Promise<SignedIn> {
+export async function login(
+  http: () => TestAgent,
+  email: string,
+  password: string,
+): Promise<SignedIn> {
   const res = await http().post('/auth/login').send({ email, password }).expect(200);
   const body = res.body as { accessToken: string; refreshToken: string };
-  const me = await http().get('/users/me').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+  const me = await http()
+    .get('/users/me')
+    .set('Authorization', `Bearer ${body.accessToken}`)
+    .expect(200);
   return {
     id: (me.body as { id: string }).id,
     email,
@@ -27,7 +34,10 @@ export async function login(http: () => TestAgent, email: string, password: stri
 }
 
 /** Registers a new user and signs them in. */
-export async function signUp(http: () => TestAgent, overrides: Partial<UserInput> = {}): Promise<SignedIn> {
+export async function signUp(
+  http: () => TestAgent,
+  overrides: Partial<UserInput> = {},
+): Promise<SignedIn> {
   const input = buildUserInput(overrides);
   await http().post('/auth/register').send(input).expect(201);
   return login(http, input.email, input.password);

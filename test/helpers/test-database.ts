@@ -14,7 +14,8 @@ export interface TestInfra {
   cleanup(): Promise<void>;
 }
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'mariadb://root@127.0.0.1:3306/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function currentProfile(): TestProfile {
@@ -22,7 +23,12 @@ export function currentProfile(): TestProfile {
 }
 
 async function assertRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -47,7 +53,7 @@ export async function provisionInfra(profile: TestProfile = currentProfile()): P
     return {
       profile,
       env: { SQLITE_PATH: join(dataDir, 'keel.sqlite'), DATA_DIR: dataDir },
-      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+      cleanup: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };
   }
 
@@ -68,7 +74,9 @@ export async function provisionInfra(profile: TestProfile = currentProfile()): P
         'Start it or point TEST_DATABASE_URL at one.',
     );
   }
-  await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(
+    `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
   await admin.end();
   await assertRedis(TEST_REDIS_URL);
 

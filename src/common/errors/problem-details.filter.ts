@@ -28,10 +28,14 @@ const SAFE_DETAIL: Partial<Record<ErrorCode, string>> = {
   service_unavailable: 'The service is temporarily unavailable; try again shortly.',
 };
 
-function isUniqueViolation(error: QueryFailedError): boolean {
+function isUniqueViolation(error: QueryFailedError<Error>): boolean {
   const driverError = error.driverError as { code?: unknown } | undefined;
   const code = typeof driverError?.code === 'string' ? driverError.code : '';
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /**
@@ -73,10 +77,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (code !== undefined) return { code, detail: SAFE_DETAIL[code] ?? exception.message };
       if (status < 500) return { code: 'bad_request', status, detail: exception.message };
     }
-    if (exception instanceof QueryFailedError && isUniqueViolation(exception)) {
+    if (
+      exception instanceof QueryFailedError &&
+      isUniqueViolation(exception as QueryFailedError<Error>)
+    ) {
       return { code: 'conflict', detail: SAFE_DETAIL.conflict ?? '' };
     }
-    this.logger.error({ err: exception, requestId: (req as Request & { id?: string }).id }, 'unhandled error');
-    return { code: 'internal', detail: 'An unexpected error occurred; quote the requestId when reporting it.' };
+    this.logger.error(
+      { err: exception, requestId: (req as Request & { id?: string }).id },
+      'unhandled error',
+    );
+    return {
+      code: 'internal',
+      detail: 'An unexpected error occurred; quote the requestId when reporting it.',
+    };
   }
 }

@@ -12,7 +12,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * Walks a parsed JSON value without recursion and returns the first reason it is hostile
  * (too deep, too many values, or a prototype-polluting key), or null when it is acceptable.
  */
-export function findHostileJson(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIMITS): string | null {
+export function findHostileJson(
+  value: unknown,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): string | null {
   const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
   let nodes = 0;
   while (stack.length > 0) {

@@ -15,10 +15,10 @@ export function emailTracker(req: Record<string, unknown>): string {
 /** Answers 429 in the project's problem format with a plain `Retry-After` header. */
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(
+  protected override throwThrottlingException(
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new RateLimited(detail.timeToBlockExpire);
+    return Promise.reject(new RateLimited(detail.timeToBlockExpire));
   }
 }

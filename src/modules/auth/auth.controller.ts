@@ -56,7 +56,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in: access token in the body, refresh token in body and cookie' })
   @ApiOkResponse({ type: TokensDto })
   @ApiProblems(400, 401, 415, 429)
-  async login(@Body() body: LoginDto, @Res({ passthrough: true }) res: Response): Promise<TokensDto> {
+  async login(
+    @Body() body: LoginDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokensDto> {
     const tokens = await this.auth.login(body.email, body.password);
     res.cookie(REFRESH_COOKIE, tokens.refreshToken, this.cookie);
     return tokens;
@@ -67,7 +70,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rotate the refresh token (cookie or body) and get a new access token',
-    description: 'Presenting a refresh token that was already used revokes every token of its session.',
+    description:
+      'Presenting a refresh token that was already used revokes every token of its session.',
   })
   @ApiOkResponse({ type: TokensDto })
   @ApiProblems(400, 401, 415)

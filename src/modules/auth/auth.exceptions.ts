@@ -32,6 +32,8 @@ export class InsufficientRole extends AppError {
 
 export class RateLimited extends AppError {
   constructor(retryAfterSeconds: number) {
-    super('too_many_requests', 'Too many attempts; wait before trying again.', { retryAfterSeconds });
+    super('too_many_requests', 'Too many attempts; wait before trying again.', {
+      retryAfterSeconds,
+    });
   }
 }

@@ -21,7 +21,10 @@ const jwtKeysProvider = {
   provide: JWT_KEYS,
   inject: [ConfigService],
   useFactory: (config: ConfigService<AppConfig, true>): JwtKeys =>
-    resolveJwtKeys({ jwt: config.get('jwt', { infer: true }), dataDir: config.get('dataDir', { infer: true }) }),
+    resolveJwtKeys({
+      jwt: config.get('jwt', { infer: true }),
+      dataDir: config.get('dataDir', { infer: true }),
+    }),
 };
 
 @Module({
@@ -44,7 +47,11 @@ const jwtKeysProvider = {
             audience: jwt.audience,
             expiresIn: jwt.accessTtlSeconds,
           },
-          verifyOptions: { algorithms: [keys.algorithm], issuer: jwt.issuer, audience: jwt.audience },
+          verifyOptions: {
+            algorithms: [keys.algorithm],
+            issuer: jwt.issuer,
+            audience: jwt.audience,
+          },
         };
       },
     }),

@@ -55,7 +55,11 @@ export class AuthService {
     if (!token) throw new RefreshTokenInvalid();
     if (token.usedAt || token.revokedAt) {
       await this.refreshTokens.revokeFamily(token.familyId, now);
-      this.logger.warn({ event: 'auth.refresh.reuse', userId: token.userId, familyId: token.familyId });
+      this.logger.warn({
+        event: 'auth.refresh.reuse',
+        userId: token.userId,
+        familyId: token.familyId,
+      });
       throw new RefreshTokenInvalid();
     }
     if (token.expiresAt.getTime() <= now.getTime()) throw new RefreshTokenInvalid();

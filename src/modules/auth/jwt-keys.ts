@@ -23,7 +23,8 @@ export function resolveJwtKeys(config: Pick<AppConfig, 'jwt' | 'dataDir'>): JwtK
     if (!jwt.privateKey || !jwt.publicKey) throw new Error('JWT key pair missing');
     return { algorithm: jwt.algorithm, signingKey: jwt.privateKey, verificationKey: jwt.publicKey };
   }
-  if (jwt.secret) return { algorithm: 'HS256', signingKey: jwt.secret, verificationKey: jwt.secret };
+  if (jwt.secret)
+    return { algorithm: 'HS256', signingKey: jwt.secret, verificationKey: jwt.secret };
 
   const file = join(config.dataDir, 'jwt-secret');
   if (!existsSync(file)) {

@@ -22,7 +22,10 @@ export class RefreshTokensRepository {
    * what makes two concurrent refreshes with one token resolve to exactly one winner.
    */
   async markUsedIfFresh(id: string, at: Date): Promise<boolean> {
-    const result = await this.repo.update({ id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: at });
+    const result = await this.repo.update(
+      { id, usedAt: IsNull(), revokedAt: IsNull() },
+      { usedAt: at },
+    );
     return (result.affected ?? 0) === 1;
   }
 

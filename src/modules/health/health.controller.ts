@@ -1,6 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
 import { AppError } from '../../common/errors/app-error';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator';
@@ -24,7 +29,10 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database, plus Redis and Elasticsearch when configured (503 if any is down)' })
+  @ApiOperation({
+    summary:
+      'Readiness: database, plus Redis and Elasticsearch when configured (503 if any is down)',
+  })
   @HealthCheck()
   @ApiProblems(503)
   async ready(): Promise<HealthCheckResult> {

@@ -25,7 +25,9 @@ export class UsersController {
   }
 
   @Patch('me')
-  @ApiOperation({ summary: 'Change your display name or password (role and email cannot be changed here)' })
+  @ApiOperation({
+    summary: 'Change your display name or password (role and email cannot be changed here)',
+  })
   @ApiProblems(400, 415)
   updateMe(@CurrentUser() user: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
     return this.users.updateMe(user.id, body);

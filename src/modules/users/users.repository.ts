@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { InvalidCursor } from '../../common/errors/app-error';
-import { decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
+import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { UserEntity } from './user.entity';
 
 @Injectable()
@@ -47,16 +46,17 @@ export class UsersRepository {
       .addOrderBy('u.id', 'ASC')
       .take(query.limit + 1);
     if (query.cursor) {
-      const [createdAt, id] = decodeCursor(query.cursor, 2);
+      const [createdAt, id] = decodeCursor(query.cursor, [cursorField.instant, cursorField.uuid]);
       const after = new Date(String(createdAt));
-      if (Number.isNaN(after.getTime())) throw new InvalidCursor();
       qb.where('(u.createdAt > :after OR (u.createdAt = :after AND u.id > :id))', { after, id });
     }
     const rows = await qb.getMany();
     const data = rows.slice(0, query.limit);
     const last = data[data.length - 1];
     const nextCursor =
-      rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null;
+      rows.length > query.limit && last
+        ? encodeCursor([last.createdAt.toISOString(), last.id])
+        : null;
     return { data, nextCursor };
   }
 }

@@ -110,7 +110,8 @@ export class UsersService {
   async adminUpdate(actor: AuthUser, id: string, change: AdminUpdateUserDto): Promise<UserDto> {
     const user = await this.users.findById(id);
     if (!user) throw new UserNotFound();
-    const demotesSelf = actor.id === id && ((change.role && change.role !== 'admin') || change.isActive === false);
+    const demotesSelf =
+      actor.id === id && ((change.role && change.role !== 'admin') || change.isActive === false);
     if (demotesSelf) throw new CannotChangeOwnAdminAccess();
     if (change.displayName !== undefined) user.displayName = change.displayName;
     if (change.role !== undefined) user.role = change.role;
@@ -132,7 +133,10 @@ export class UsersService {
     const existing = await this.users.findByEmail(normaliseEmail(admin.email));
     if (existing) {
       if (existing.role !== 'admin') {
-        this.logger.warn({ event: 'admin.bootstrap.skipped', reason: 'email belongs to a non-admin user' });
+        this.logger.warn({
+          event: 'admin.bootstrap.skipped',
+          reason: 'email belongs to a non-admin user',
+        });
       }
       return;
     }

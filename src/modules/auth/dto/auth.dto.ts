@@ -2,7 +2,11 @@ import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { UserFieldsDto } from '../../users/dto/user-fields.dto';
 
-export class RegisterDto extends PickType(UserFieldsDto, ['email', 'password', 'displayName'] as const) {}
+export class RegisterDto extends PickType(UserFieldsDto, [
+  'email',
+  'password',
+  'displayName',
+] as const) {}
 
 export class LoginDto extends PickType(UserFieldsDto, ['email'] as const) {
   @IsString()

@@ -3,7 +3,9 @@ import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { ROLES, Role } from '../../../common/auth/role';
 import { UserFieldsDto } from './user-fields.dto';
 
-export class AdminUpdateUserDto extends PartialType(PickType(UserFieldsDto, ['displayName'] as const)) {
+export class AdminUpdateUserDto extends PartialType(
+  PickType(UserFieldsDto, ['displayName'] as const),
+) {
   @ApiProperty({ enum: ROLES, required: false })
   @IsOptional()
   @IsIn(ROLES)

@@ -1,0 +1,148 @@
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { AuthUser } from '../../common/auth/role';
+import { AppConfig, loadConfig } from '../../config/configuration';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+
+/** In-memory stand-in with the same conditional semantics as the SQL repository. */
+class FakeRefreshTokens implements Pick<RefreshTokensRepository, keyof RefreshTokensRepository> {
+  rows: RefreshTokenEntity[] = [];
+  findByHash(hash: string): Promise<RefreshTokenEntity | null> {
+    return Promise.resolve(this.rows.find((r) => r.tokenHash === hash) ?? null);
+  }
+  insert(token: RefreshTokenEntity): Promise<void> {
+    this.rows.push({ ...token });
+    return Promise.resolve();
+  }
+  markUsedIfFresh(id: string, at: Date): Promise<boolean> {
+    const row = this.rows.find((r) => r.id === id && !r.usedAt && !r.revokedAt);
+    if (row) row.usedAt = at;
+    return Promise.resolve(Boolean(row));
+  }
+  revokeFamily(familyId: string, at: Date): Promise<void> {
+    this.rows
+      .filter((r) => r.familyId === familyId && !r.revokedAt)
+      .forEach((r) => (r.revokedAt = at));
+    return Promise.resolve();
+  }
+  revokeAllForUser(userId: string, at: Date): Promise<void> {
+    this.rows.filter((r) => r.userId === userId && !r.revokedAt).forEach((r) => (r.revokedAt = at));
+    return Promise.resolve();
+  }
+}
+
+const alice: AuthUser = {
+  id: '3f1c1f1e-2f47-4f8e-9d4b-6c1f0a6f8b11',
+  email: 'alice@example.test',
+  role: 'user',
+};
+
+describe('AuthService', () => {
+  let tokens: FakeRefreshTokens;
+  let active: Map<string, AuthUser>;
+  let service: AuthService;
+  let config: AppConfig;
+
+  beforeEach(() => {
+    config = loadConfig({ JWT_SECRET: 's'.repeat(40), REFRESH_TOKEN_TTL: '3600' });
+    tokens = new FakeRefreshTokens();
+    active = new Map([[alice.id, alice]]);
+    const users = {
+      verifyCredentials: (email: string, password: string) =>
+        Promise.resolve(email === alice.email && password === 'right-password' ? alice : null),
+      findActiveAuthUser: (id: string) => Promise.resolve(active.get(id) ?? null),
+    } as unknown as UsersService;
+    const jwt = new JwtService({
+      secret: config.jwt.secret ?? '',
+      signOptions: { expiresIn: 900 },
+    });
+    service = new AuthService(
+      users,
+      tokens as unknown as RefreshTokensRepository,
+      jwt,
+      new ConfigService<AppConfig, true>(config as unknown as Record<string, unknown>),
+    );
+  });
+
+  it('login stores only a hash of the refresh token', async () => {
+    const issued = await service.login(alice.email, 'right-password');
+    expect(tokens.rows).toHaveLength(1);
+    expect(tokens.rows[0]?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(tokens.rows)).not.toContain(issued.refreshToken);
+    expect(issued.refreshExpiresIn).toBe(3600);
+  });
+
+  it('login refuses wrong credentials with invalid_credentials', async () => {
+    await expect(service.login(alice.email, 'wrong')).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    await expect(service.login('nobody@example.test', 'right-password')).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+  });
+
+  it('refresh rotates within the same family and marks the old token used', async () => {
+    const first = await service.login(alice.email, 'right-password');
+    const second = await service.refresh(first.refreshToken);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(tokens.rows).toHaveLength(2);
+    expect(new Set(tokens.rows.map((r) => r.familyId)).size).toBe(1);
+    expect(tokens.rows[0]?.usedAt).toBeInstanceOf(Date);
+  });
+
+  it('reuse of a used token revokes every token of the family', async () => {
+    const first = await service.login(alice.email, 'right-password');
+    const second = await service.refresh(first.refreshToken);
+    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+    expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
+    await expect(service.refresh(second.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+  });
+
+  it('refuses an expired refresh token', async () => {
+    const first = await service.login(alice.email, 'right-password');
+    const row = tokens.rows[0];
+    if (row) row.expiresAt = new Date(Date.now() - 1000);
+    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+  });
+
+  it('refuses refresh for a deactivated user and ends the family', async () => {
+    const first = await service.login(alice.email, 'right-password');
+    active.delete(alice.id);
+    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+    expect(tokens.rows[0]?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('logout revokes only the presented family; logout-all revokes every family', async () => {
+    const a = await service.login(alice.email, 'right-password');
+    const b = await service.login(alice.email, 'right-password');
+    await service.logout(a.refreshToken);
+    await expect(service.refresh(a.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+    const b2 = await service.refresh(b.refreshToken);
+    await service.logoutAll(alice);
+    await expect(service.refresh(b2.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+  });
+
+  it('access tokens carry the user id as sub and expire', async () => {
+    const issued = await service.login(alice.email, 'right-password');
+    const claims = new JwtService().decode<{ sub: string; exp: number; iat: number }>(
+      issued.accessToken,
+    );
+    expect(claims.sub).toBe(alice.id);
+    expect(claims.exp - claims.iat).toBe(900);
+  });
+});
