@@ -5,7 +5,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { buildLoggerParams } from './common/logging/logger.options';
 import type { AppConfig } from './config/configuration';
+import { AppCacheModule } from './cache/app-cache.module';
 import { DatabaseModule } from './database/database.module';
+import { ItemsModule } from './modules/items/items.module';
+import { OutboxModule } from './modules/outbox/outbox.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { UsersModule } from './modules/users/users.module';
@@ -27,9 +30,12 @@ export class AppModule {
             buildLoggerParams(cs.get('log', { infer: true })),
         }),
         DatabaseModule,
+        AppCacheModule,
+        OutboxModule,
         UsersModule,
         AuthModule,
         HealthModule,
+        ItemsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

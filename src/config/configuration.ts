@@ -19,6 +19,10 @@ export interface AppConfig {
     | { type: 'mysql'; url: string; migrationsRun: boolean; poolSize: number }
     | { type: 'sqlite'; path: string; migrationsRun: boolean };
   redis: { url: string; keyPrefix: string } | null;
+  cache: { timeoutMs: number; ttlSeconds: number; memoryEntries: number };
+  outbox: { sweepMs: number; retentionHours: number };
+  /** inline: this process runs the outbox relay (and, later, queue workers); off: HTTP only. */
+  workers: 'inline' | 'off';
   elasticsearch: { node: string } | null;
   dataDir: string;
   jwt: {
@@ -130,6 +134,16 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     redis: env.REDIS_URL
       ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'keel:' }
       : null,
+    cache: {
+      timeoutMs: env.CACHE_TIMEOUT_MS ?? 250,
+      ttlSeconds: env.CACHE_TTL_SECONDS ?? 300,
+      memoryEntries: env.CACHE_MEMORY_ENTRIES ?? 50_000,
+    },
+    outbox: {
+      sweepMs: env.OUTBOX_SWEEP_MS ?? 1000,
+      retentionHours: env.OUTBOX_RETENTION_HOURS ?? 72,
+    },
+    workers: env.WORKERS ?? 'inline',
     elasticsearch: env.ELASTICSEARCH_NODE ? { node: env.ELASTICSEARCH_NODE } : null,
     dataDir,
     jwt: {

@@ -66,6 +66,14 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(10000) CACHE_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) CACHE_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(10000000) CACHE_MEMORY_ENTRIES?: number;
+
+  @IsOptional() @IsIn(['inline', 'off']) WORKERS?: 'inline' | 'off';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(600000) OUTBOX_SWEEP_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760) OUTBOX_RETENTION_HOURS?: number;
+
   @IsOptional() @IsIn(JWT_ALGORITHMS) JWT_ALGORITHM?: (typeof JWT_ALGORITHMS)[number];
   @IsOptional()
   @Transform(emptyToUndefined)

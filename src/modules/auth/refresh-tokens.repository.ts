@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 @Injectable()
 export class RefreshTokensRepository {
   constructor(
     @InjectRepository(RefreshTokenEntity) private readonly repo: Repository<RefreshTokenEntity>,
+    private readonly tx: TransactionRunner,
   ) {}
 
   findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
@@ -14,7 +16,7 @@ export class RefreshTokensRepository {
   }
 
   async insert(token: RefreshTokenEntity): Promise<void> {
-    await this.repo.insert(token);
+    await this.tx.run((m) => m.insert(RefreshTokenEntity, token));
   }
 
   /**
@@ -22,18 +24,21 @@ export class RefreshTokensRepository {
    * what makes two concurrent refreshes with one token resolve to exactly one winner.
    */
   async markUsedIfFresh(id: string, at: Date): Promise<boolean> {
-    const result = await this.repo.update(
-      { id, usedAt: IsNull(), revokedAt: IsNull() },
-      { usedAt: at },
+    const result = await this.tx.run((m) =>
+      m.update(RefreshTokenEntity, { id, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: at }),
     );
     return (result.affected ?? 0) === 1;
   }
 
   async revokeFamily(familyId: string, at: Date): Promise<void> {
-    await this.repo.update({ familyId, revokedAt: IsNull() }, { revokedAt: at });
+    await this.tx.run((m) =>
+      m.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: at }),
+    );
   }
 
   async revokeAllForUser(userId: string, at: Date): Promise<void> {
-    await this.repo.update({ userId, revokedAt: IsNull() }, { revokedAt: at });
+    await this.tx.run((m) =>
+      m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: at }),
+    );
   }
 }

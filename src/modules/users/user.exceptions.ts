@@ -25,3 +25,12 @@ export class CannotChangeOwnAdminAccess extends AppError {
     super('conflict', 'An admin cannot demote, deactivate or delete their own account.');
   }
 }
+
+export class UserOwnsItems extends AppError {
+  constructor() {
+    super(
+      'conflict',
+      'The user still owns items; deactivate the account instead (isActive: false).',
+    );
+  }
+}

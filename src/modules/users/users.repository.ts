@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { UserEntity } from './user.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly tx: TransactionRunner,
+  ) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
@@ -25,16 +29,16 @@ export class UsersRepository {
   }
 
   async insert(user: UserEntity): Promise<UserEntity> {
-    await this.repo.insert(user);
+    await this.tx.run((m) => m.insert(UserEntity, user));
     return user;
   }
 
-  async save(user: UserEntity): Promise<UserEntity> {
-    return this.repo.save(user);
+  save(user: UserEntity): Promise<UserEntity> {
+    return this.tx.run((m) => m.save(UserEntity, user));
   }
 
   async deleteById(id: string): Promise<boolean> {
-    const result = await this.repo.delete({ id });
+    const result = await this.tx.run((m) => m.delete(UserEntity, { id }));
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,7 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
+import { AppCache } from '../../cache/app-cache.service';
 import { AuthUser, Role } from '../../common/auth/role';
+import type { AppConfig } from '../../config/configuration';
 import { Page } from '../../common/pagination/cursor';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -12,6 +15,7 @@ import { UserEntity } from './user.entity';
 import {
   CannotChangeOwnAdminAccess,
   EmailTaken,
+  UserOwnsItems,
   UserNotFound,
   WrongCurrentPassword,
 } from './user.exceptions';
@@ -26,6 +30,14 @@ export interface NewUser {
   role?: Role;
 }
 
+function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+const authUserKey = (id: string): string => `auth-user:${id}`;
+
 function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = (error.driverError as { code?: unknown } | undefined)?.code;
@@ -37,11 +49,16 @@ const toAuthUser = (u: UserEntity): AuthUser => ({ id: u.id, email: u.email, rol
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
+  private readonly cacheTtlMs: number;
 
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
-  ) {}
+    private readonly cache: AppCache,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    this.cacheTtlMs = config.get('cache', { infer: true }).ttlSeconds * 1000;
+  }
 
   async create(input: NewUser): Promise<UserDto> {
     const now = new Date();
@@ -76,10 +93,19 @@ export class UsersService {
     return ok && user.isActive ? toAuthUser(user) : null;
   }
 
-  /** The user behind a token, if the account still exists and is active. */
+  /**
+   * The user behind a token, if the account still exists and is active. Called on every
+   * authenticated request, so it is cached; every change to a user invalidates the entry before
+   * the change is acknowledged.
+   */
   async findActiveAuthUser(id: string): Promise<AuthUser | null> {
+    const cached = await this.cache.get<AuthUser>(authUserKey(id));
+    if (cached) return cached;
     const user = await this.users.findActiveById(id);
-    return user ? toAuthUser(user) : null;
+    if (!user) return null;
+    const authUser = toAuthUser(user);
+    await this.cache.set(authUserKey(id), authUser, this.cacheTtlMs);
+    return authUser;
   }
 
   async getById(id: string): Promise<UserDto> {
@@ -104,7 +130,9 @@ export class UsersService {
     }
     if (change.displayName !== undefined) user.displayName = change.displayName;
     user.updatedAt = new Date();
-    return toUserDto(await this.users.save(user));
+    const saved = await this.users.save(user);
+    await this.cache.del(authUserKey(userId));
+    return toUserDto(saved);
   }
 
   async adminUpdate(actor: AuthUser, id: string, change: AdminUpdateUserDto): Promise<UserDto> {
@@ -118,13 +146,22 @@ export class UsersService {
     if (change.isActive !== undefined) user.isActive = change.isActive;
     user.updatedAt = new Date();
     const saved = await this.users.save(user);
+    await this.cache.del(authUserKey(id));
     this.logger.log({ event: 'user.updated_by_admin', userId: id, by: actor.id });
     return toUserDto(saved);
   }
 
   async adminDelete(actor: AuthUser, id: string): Promise<void> {
     if (actor.id === id) throw new CannotChangeOwnAdminAccess();
-    if (!(await this.users.deleteById(id))) throw new UserNotFound();
+    let deleted: boolean;
+    try {
+      deleted = await this.users.deleteById(id);
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new UserOwnsItems();
+      throw error;
+    }
+    if (!deleted) throw new UserNotFound();
+    await this.cache.del(authUserKey(id));
     this.logger.log({ event: 'user.deleted', userId: id, by: actor.id });
   }
 

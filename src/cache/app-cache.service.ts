@@ -1,0 +1,102 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Cache } from 'cache-manager';
+import type { AppConfig } from '../config/configuration';
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  errors: number;
+}
+
+const RETRY_MS = 1000;
+
+/**
+ * The cache as the rest of Keel sees it: cache-aside reads that can never fail a request. When the
+ * store (Redis) errors or is slow, reads fall through to the database and writes are skipped; both
+ * are logged and counted. Invalidations that fail are retried in the background until the store
+ * answers again, so a stale entry cannot outlive a Redis outage by more than the retry interval.
+ */
+@Injectable()
+export class AppCache implements OnModuleDestroy {
+  private readonly logger = new Logger(AppCache.name);
+  private readonly timeoutMs: number;
+  private readonly pendingDeletes = new Set<string>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    this.timeoutMs = config.get('cache', { infer: true }).timeoutMs;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    if (this.pendingDeletes.has(key)) return undefined;
+    try {
+      const value = await this.withTimeout(this.cache.get<T>(key));
+      if (value === undefined || value === null) {
+        this.stats.misses += 1;
+        return undefined;
+      }
+      this.stats.hits += 1;
+      return value;
+    } catch (error) {
+      this.failed('get', error);
+      return undefined;
+    }
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    if (this.pendingDeletes.has(key)) return;
+    try {
+      await this.withTimeout(this.cache.set(key, value, ttlMs));
+    } catch (error) {
+      this.failed('set', error);
+    }
+  }
+
+  /** Removes keys; a failure is retried until the store answers (and reads skip the key meanwhile). */
+  async del(...keys: string[]): Promise<void> {
+    try {
+      await this.withTimeout(this.cache.mdel(keys));
+      keys.forEach((k) => this.pendingDeletes.delete(k));
+    } catch (error) {
+      this.failed('del', error);
+      keys.forEach((k) => this.pendingDeletes.add(k));
+      this.scheduleRetry();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      const keys = [...this.pendingDeletes];
+      if (keys.length > 0) void this.del(...keys);
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private failed(op: string, error: unknown): void {
+    this.stats.errors += 1;
+    this.logger.warn({ event: 'cache.unavailable', op, error: (error as Error).message });
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`cache timed out after ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,54 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+
+export const ITEM_STATUSES = ['draft', 'published', 'archived'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+const tagsTransformer = {
+  to: (tags: string[]): string => JSON.stringify(tags),
+  from: (raw: string | null): string[] => (raw ? (JSON.parse(raw) as string[]) : []),
+};
+
+@Entity('items')
+@Index('IDX_items_created', ['createdAt', 'id'])
+@Index('IDX_items_updated', ['updatedAt', 'id'])
+@Index('IDX_items_title', ['title', 'id'])
+@Index('IDX_items_owner_created', ['ownerId', 'createdAt', 'id'])
+@Index('IDX_items_status_created', ['status', 'createdAt', 'id'])
+export class ItemEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  ownerId!: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT', onUpdate: 'NO ACTION' })
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'FK_items_owner' })
+  owner?: UserEntity;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  /** mediumtext on MySQL (20,000 characters of utf8mb4 exceed TEXT's 64 KB), text on SQLite. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  /** Denormalised copy for one-query reads; item_tags holds the indexed rows used for filtering. */
+  @Column({ type: 'varchar', length: 1000, transformer: tagsTransformer })
+  tags!: string[];
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: ItemStatus;
+
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  deletedAt!: Date | null;
+}

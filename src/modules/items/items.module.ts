@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxModule } from '../outbox/outbox.module';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { ItemCache } from './item-cache';
+import { ItemTagEntity } from './item-tag.entity';
+import { ItemEntity } from './item.entity';
+import { ItemsController } from './items.controller';
+import { ItemsRepository } from './items.repository';
+import { ItemsService } from './items.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ItemEntity, ItemTagEntity, IdempotencyKeyEntity]),
+    OutboxModule,
+  ],
+  controllers: [ItemsController],
+  providers: [ItemsRepository, IdempotencyKeysRepository, ItemCache, ItemsService],
+  exports: [ItemsService],
+})
+export class ItemsModule {}

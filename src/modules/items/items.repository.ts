@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
+import type { AuthUser } from '../../common/auth/role';
+import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
+import { InvalidCursor } from '../../common/errors/app-error';
+import type { ItemSort } from './dto/list-items-query.dto';
+import { ItemTagEntity } from './item-tag.entity';
+import { ItemEntity, ItemStatus } from './item.entity';
+
+export interface ItemPageQuery {
+  viewer: AuthUser;
+  limit: number;
+  cursor?: string;
+  ownerId?: string;
+  status?: ItemStatus;
+  tag?: string;
+  sort: ItemSort;
+  order: 'asc' | 'desc';
+}
+
+const SORT_COLUMN: Record<ItemSort, 'createdAt' | 'updatedAt' | 'title'> = {
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  title: 'title',
+};
+
+function sortValue(item: ItemEntity, sort: ItemSort): string {
+  switch (sort) {
+    case 'title':
+      return item.title;
+    case 'createdAt':
+      return item.createdAt.toISOString();
+    case 'updatedAt':
+      return item.updatedAt.toISOString();
+  }
+}
+
+@Injectable()
+export class ItemsRepository {
+  constructor(@InjectRepository(ItemEntity) private readonly repo: Repository<ItemEntity>) {}
+
+  findLiveById(id: string, manager?: EntityManager): Promise<ItemEntity | null> {
+    return (manager ?? this.repo.manager).findOneBy(ItemEntity, { id, deletedAt: IsNull() });
+  }
+
+  findAnyById(id: string): Promise<ItemEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  async insert(manager: EntityManager, item: ItemEntity): Promise<void> {
+    await manager.insert(ItemEntity, item);
+    await this.insertTags(manager, item.id, item.tags);
+  }
+
+  /**
+   * Applies a change only if the row is still at `expectedVersion` (optimistic concurrency): of two
+   * writers holding the same version, exactly one updates the row.
+   */
+  async updateIfVersion(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+    changes: Partial<
+      Pick<ItemEntity, 'title' | 'body' | 'tags' | 'status' | 'deletedAt' | 'version' | 'updatedAt'>
+    >,
+  ): Promise<boolean> {
+    const result = await manager.update(ItemEntity, { id, version: expectedVersion }, changes);
+    return (result.affected ?? 0) === 1;
+  }
+
+  async replaceTags(manager: EntityManager, itemId: string, tags: string[]): Promise<void> {
+    await manager.delete(ItemTagEntity, { itemId });
+    await this.insertTags(manager, itemId, tags);
+  }
+
+  /**
+   * A keyset page of the items the viewer may read, ordered by (sort column, id). The visibility rule
+   * is part of the query, so filters can never reveal someone else's draft.
+   */
+  async pageVisible(query: ItemPageQuery): Promise<Page<ItemEntity>> {
+    const column = `i.${SORT_COLUMN[query.sort]}`;
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const qb = this.repo
+      .createQueryBuilder('i')
+      .where('i.deletedAt IS NULL')
+      .orderBy(column, direction)
+      .addOrderBy('i.id', direction)
+      .take(query.limit + 1);
+
+    if (query.viewer.role !== 'admin') {
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('i.status = :published', { published: 'published' })
+            .orWhere('i.ownerId = :viewerId', {
+              viewerId: query.viewer.id,
+            }),
+        ),
+      );
+    }
+    if (query.ownerId) qb.andWhere('i.ownerId = :ownerId', { ownerId: query.ownerId });
+    if (query.status) qb.andWhere('i.status = :status', { status: query.status });
+    if (query.tag) {
+      qb.innerJoin(ItemTagEntity, 't', 't.itemId = i.id AND t.tag = :tag', { tag: query.tag });
+    }
+    if (query.cursor) {
+      const [sort, order, value, id] = decodeCursor(query.cursor, [
+        cursorField.text,
+        cursorField.text,
+        query.sort === 'title' ? cursorField.text : cursorField.instant,
+        cursorField.uuid,
+      ]);
+      if (sort !== query.sort || order !== query.order) throw new InvalidCursor();
+      const after = query.sort === 'title' ? String(value) : new Date(String(value));
+      const op = query.order === 'asc' ? '>' : '<';
+      qb.andWhere(`(${column} ${op} :after OR (${column} = :after AND i.id ${op} :afterId))`, {
+        after,
+        afterId: id,
+      });
+    }
+
+    const rows = await qb.getMany();
+    const data = rows.slice(0, query.limit);
+    const last = data[data.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last
+        ? encodeCursor([query.sort, query.order, sortValue(last, query.sort), last.id])
+        : null;
+    return { data, nextCursor };
+  }
+
+  private async insertTags(manager: EntityManager, itemId: string, tags: string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await manager.insert(
+      ItemTagEntity,
+      tags.map((tag) => ({ itemId, tag })),
+    );
+  }
+}

@@ -1,0 +1,260 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import type { AuthUser } from '../../common/auth/role';
+import { matchAllows } from '../../common/http/etag';
+import { etagOf } from '../../common/http/etag';
+import type { Page } from '../../common/pagination/cursor';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import type { CreateItemDto } from './dto/create-item.dto';
+import type { ItemDto } from './dto/item.dto';
+import type { ListItemsQueryDto } from './dto/list-items-query.dto';
+import type { UpdateItemDto } from './dto/update-item.dto';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
+import { ItemCache } from './item-cache';
+import { canChange, canRead } from './item-visibility';
+import { ItemEntity, ItemStatus } from './item.entity';
+import { ItemEventPayload, ItemEventType } from './item.events';
+import {
+  ConcurrentItemChange,
+  EmptyItemChange,
+  IdempotencyKeyReused,
+  ItemNotDeleted,
+  ItemNotFound,
+  ItemNotOwned,
+  StaleItemVersion,
+} from './item.exceptions';
+import { toItemDto } from './item.mapper';
+import { ItemsRepository } from './items.repository';
+
+const IDEMPOTENCY_SCOPE = 'items.create';
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+export interface CreatedItem {
+  item: ItemDto;
+  /** true when this answer replays an earlier request with the same Idempotency-Key */
+  replayed: boolean;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}
+
+const hashOf = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * The rules of items: who may read and change what, optimistic concurrency, and the outbox event
+ * written in the same transaction as every change.
+ */
+@Injectable()
+export class ItemsService {
+  private readonly logger = new Logger(ItemsService.name);
+
+  constructor(
+    private readonly items: ItemsRepository,
+    private readonly idempotency: IdempotencyKeysRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly cache: ItemCache,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async create(
+    viewer: AuthUser,
+    input: CreateItemDto,
+    idempotencyKey?: string,
+  ): Promise<CreatedItem> {
+    const now = new Date();
+    const item = Object.assign(new ItemEntity(), {
+      id: randomUUID(),
+      ownerId: viewer.id,
+      title: input.title,
+      body: input.body ?? '',
+      tags: input.tags ?? [],
+      status: input.status ?? 'draft',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    });
+    const dto = toItemDto(item);
+    const requestHash = hashOf({
+      title: item.title,
+      body: item.body,
+      tags: item.tags,
+      status: item.status,
+    });
+
+    try {
+      await this.tx.run(async (m) => {
+        if (idempotencyKey) {
+          await this.idempotency.deleteCreatedBefore(
+            m,
+            new Date(now.getTime() - IDEMPOTENCY_TTL_MS),
+          );
+          await this.idempotency.insert(m, {
+            userId: viewer.id,
+            scope: IDEMPOTENCY_SCOPE,
+            idempotencyKey,
+            requestHash,
+            resourceId: item.id,
+            response: JSON.stringify(dto),
+            createdAt: now,
+          });
+        }
+        await this.items.insert(m, item);
+        await this.appendEvent(m, 'item.created', item, null, now);
+      });
+    } catch (error) {
+      if (!idempotencyKey || !isDuplicateKey(error)) throw error;
+      return this.replay(viewer, idempotencyKey, requestHash);
+    }
+    this.relay.wake();
+    this.logger.log({ event: 'item.created', itemId: item.id, ownerId: viewer.id });
+    return { item: dto, replayed: false };
+  }
+
+  /** Reads one item through the cache; an item the viewer may not read does not exist for them. */
+  async get(viewer: AuthUser, id: string): Promise<ItemDto> {
+    let item = await this.cache.get(id);
+    if (!item) {
+      const entity = await this.items.findLiveById(id);
+      if (!entity) throw new ItemNotFound();
+      item = toItemDto(entity);
+      await this.cache.set(item);
+    }
+    if (!canRead(viewer, item)) throw new ItemNotFound();
+    return item;
+  }
+
+  async list(viewer: AuthUser, query: ListItemsQueryDto): Promise<Page<ItemDto>> {
+    const page = await this.items.pageVisible({ ...query, viewer });
+    return { data: page.data.map(toItemDto), nextCursor: page.nextCursor };
+  }
+
+  async update(
+    viewer: AuthUser,
+    id: string,
+    change: UpdateItemDto,
+    ifMatch?: string,
+  ): Promise<ItemDto> {
+    if (Object.values(change).every((v) => v === undefined)) throw new EmptyItemChange();
+    const current = await this.loadForChange(viewer, id, ifMatch);
+    const now = new Date();
+    const next = Object.assign(new ItemEntity(), current, {
+      ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+      version: current.version + 1,
+      updatedAt: now,
+    }) as ItemEntity;
+
+    await this.tx.run(async (m) => {
+      const applied = await this.items.updateIfVersion(m, id, current.version, {
+        title: next.title,
+        body: next.body,
+        tags: next.tags,
+        status: next.status,
+        version: next.version,
+        updatedAt: now,
+      });
+      if (!applied)
+        throw ifMatch === undefined ? new ConcurrentItemChange() : new StaleItemVersion();
+      if (change.tags !== undefined) await this.items.replaceTags(m, id, next.tags);
+      await this.appendEvent(m, 'item.updated', next, current.status, now);
+    });
+    await this.afterChange(id);
+    return toItemDto(next);
+  }
+
+  async remove(viewer: AuthUser, id: string, ifMatch?: string): Promise<void> {
+    const current = await this.loadForChange(viewer, id, ifMatch);
+    const now = new Date();
+    const next = Object.assign(new ItemEntity(), current, {
+      version: current.version + 1,
+      updatedAt: now,
+      deletedAt: now,
+    }) as ItemEntity;
+    await this.tx.run(async (m) => {
+      const applied = await this.items.updateIfVersion(m, id, current.version, {
+        deletedAt: now,
+        version: next.version,
+        updatedAt: now,
+      });
+      if (!applied)
+        throw ifMatch === undefined ? new ConcurrentItemChange() : new StaleItemVersion();
+      await this.appendEvent(m, 'item.deleted', next, current.status, now);
+    });
+    await this.afterChange(id);
+  }
+
+  async restore(viewer: AuthUser, id: string): Promise<ItemDto> {
+    const current = await this.items.findAnyById(id);
+    if (!current || !canChange(viewer, current)) throw new ItemNotFound();
+    if (!current.deletedAt) throw new ItemNotDeleted();
+    const now = new Date();
+    const next = Object.assign(new ItemEntity(), current, {
+      version: current.version + 1,
+      updatedAt: now,
+      deletedAt: null,
+    }) as ItemEntity;
+    await this.tx.run(async (m) => {
+      const applied = await this.items.updateIfVersion(m, id, current.version, {
+        deletedAt: null,
+        version: next.version,
+        updatedAt: now,
+      });
+      if (!applied) throw new ConcurrentItemChange();
+      await this.appendEvent(m, 'item.restored', next, current.status, now);
+    });
+    await this.afterChange(id);
+    return toItemDto(next);
+  }
+
+  /**
+   * The live item, if the viewer may change it and If-Match (when sent) names its current version.
+   * Read from the database, not the cache: the version must be the committed one.
+   */
+  private async loadForChange(viewer: AuthUser, id: string, ifMatch?: string): Promise<ItemEntity> {
+    const current = await this.items.findLiveById(id);
+    if (!current || !canRead(viewer, current)) throw new ItemNotFound();
+    if (!canChange(viewer, current)) throw new ItemNotOwned();
+    if (!matchAllows(ifMatch, etagOf(current.id, current.version))) throw new StaleItemVersion();
+    return current;
+  }
+
+  private appendEvent(
+    m: EntityManager,
+    type: ItemEventType,
+    item: ItemEntity,
+    previousStatus: ItemStatus | null,
+    at: Date,
+  ): Promise<void> {
+    const payload: ItemEventPayload = { item: toItemDto(item), previousStatus };
+    return this.outbox.append(
+      m,
+      { type, aggregateId: item.id, version: item.version, payload },
+      at,
+    );
+  }
+
+  /** Runs after commit and before the response: the caller never reads its own write stale. */
+  private async afterChange(id: string): Promise<void> {
+    await this.cache.invalidate(id);
+    this.relay.wake();
+  }
+
+  private async replay(viewer: AuthUser, key: string, requestHash: string): Promise<CreatedItem> {
+    const first = await this.idempotency.find(viewer.id, IDEMPOTENCY_SCOPE, key);
+    if (!first) throw new ConcurrentItemChange();
+    if (first.requestHash !== requestHash) throw new IdempotencyKeyReused();
+    return { item: JSON.parse(first.response) as ItemDto, replayed: true };
+  }
+}

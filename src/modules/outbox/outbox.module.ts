@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxEventBus } from './outbox-event-bus';
+import { OutboxEntity } from './outbox.entity';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxRepository } from './outbox.repository';
+
+/** The transactional outbox: modules append in their transaction, subscribers receive after commit. */
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEntity])],
+  providers: [OutboxRepository, OutboxEventBus, OutboxRelay],
+  exports: [OutboxRepository, OutboxEventBus, OutboxRelay],
+})
+export class OutboxModule {}

@@ -1,0 +1,138 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AppConfig } from '../../config/configuration';
+import { OutboxEventBus } from './outbox-event-bus';
+import { OutboxEntity } from './outbox.entity';
+import { OutboxRepository } from './outbox.repository';
+
+const BATCH = 100;
+const LEASE_MS = 30_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Exponential backoff with jitter: ~0.5 s, 1 s, 2 s, … capped at five minutes. */
+export function backoffMs(attempts: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempts, 20));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/**
+ * Moves committed outbox rows to the in-app event bus. Woken right after a commit and by a
+ * periodic sweep (which also picks up rows left by a process that died before dispatching them).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly settings: AppConfig['outbox'];
+  private readonly enabled: boolean;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly bus: OutboxEventBus,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    this.settings = config.get('outbox', { infer: true });
+    this.enabled = config.get('workers', { infer: true }) === 'inline';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.sweepTimer = setInterval(() => this.wake(), this.settings.sweepMs);
+    this.sweepTimer.unref();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.running;
+  }
+
+  /** Asks for a dispatch round soon; cheap to call after every commit. */
+  wake(): void {
+    if (!this.enabled || this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) =>
+        this.logger.error({ event: 'outbox.relay_failed', error: (error as Error).message }),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    let claimed = BATCH;
+    while (claimed === BATCH && !this.stopped) claimed = await this.dispatchBatch();
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.prune();
+  }
+
+  /** One claim-publish-acknowledge round; returns how many rows it claimed. */
+  async dispatchBatch(): Promise<number> {
+    const now = new Date();
+    const rows = await this.outbox.claim(this.owner, now, LEASE_MS, BATCH);
+    if (rows.length === 0) return 0;
+    const results = await Promise.all(rows.map((row) => this.publish(row)));
+    const done = rows.filter((_, i) => results[i] === null).map((r) => r.id);
+    await this.outbox.markDispatched(this.owner, done, new Date());
+    await Promise.all(
+      rows.map((row, i) => {
+        const error = results[i];
+        if (error === null || error === undefined) return Promise.resolve();
+        const retryAt = new Date(Date.now() + backoffMs(row.attempts));
+        this.logger.warn({
+          event: 'outbox.dispatch_failed',
+          outboxId: row.id,
+          attempts: row.attempts + 1,
+          error,
+        });
+        return this.outbox.markFailed(this.owner, row, retryAt, error);
+      }),
+    );
+    return rows.length;
+  }
+
+  private async publish(row: OutboxEntity): Promise<string | null> {
+    try {
+      await this.bus.publish({
+        id: row.id,
+        type: row.eventType,
+        aggregateId: row.aggregateId,
+        version: row.version,
+        payload: JSON.parse(row.payload) as unknown,
+        occurredAt: row.createdAt,
+      });
+      return null;
+    } catch (error) {
+      return (error as Error).message || 'subscriber failed';
+    }
+  }
+
+  private async prune(): Promise<void> {
+    this.lastPrune = Date.now();
+    const before = new Date(Date.now() - this.settings.retentionHours * 3600_000);
+    const removed = await this.outbox.pruneDispatchedBefore(before);
+    if (removed > 0) this.logger.log({ event: 'outbox.pruned', removed });
+  }
+}
