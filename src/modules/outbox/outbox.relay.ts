@@ -50,7 +50,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
+    if (this.enabled) this.start();
+  }
+
+  /** Starts dispatching (at boot when WORKERS=inline); picks up whatever earlier processes left. */
+  start(): void {
+    if (this.sweepTimer) return;
+    this.stopped = false;
     this.sweepTimer = setInterval(() => this.wake(), this.settings.sweepMs);
     this.sweepTimer.unref();
     this.wake();
@@ -59,12 +65,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     await this.running;
   }
 
   /** Asks for a dispatch round soon; cheap to call after every commit. */
   wake(): void {
-    if (!this.enabled || this.stopped) return;
+    if (!this.sweepTimer || this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -85,7 +92,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async drain(): Promise<void> {
     let claimed = BATCH;
     while (claimed === BATCH && !this.stopped) claimed = await this.dispatchBatch();
-    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.prune();
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.pruneNow();
   }
 
   /** One claim-publish-acknowledge round; returns how many rows it claimed. */
@@ -129,7 +136,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private async prune(): Promise<void> {
+  /** Deletes dispatched rows older than the retention (also run by the sweep every ten minutes). */
+  async pruneNow(): Promise<void> {
     this.lastPrune = Date.now();
     const before = new Date(Date.now() - this.settings.retentionHours * 3600_000);
     const removed = await this.outbox.pruneDispatchedBefore(before);

@@ -1,0 +1,29 @@
+import type TestAgent from 'supertest/lib/agent';
+import { buildItemInput, ItemInput, ItemStatus } from '../factories/item.factory';
+
+/** An item as the API returns it. */
+export interface ItemBody {
+  id: string;
+  ownerId: string;
+  title: string;
+  body: string;
+  tags: string[];
+  status: ItemStatus;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Creates an item (published unless overridden) as the user whose `Authorization` value is given. */
+export async function createItem(
+  http: () => TestAgent,
+  bearer: string,
+  overrides: Partial<ItemInput> = {},
+): Promise<ItemBody> {
+  const res = await http()
+    .post('/items')
+    .set('Authorization', bearer)
+    .send(buildItemInput(overrides))
+    .expect(201);
+  return res.body as ItemBody;
+}
