@@ -28,7 +28,12 @@ import { BoundedMap } from './bounded-map';
           },
           { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 2000 },
         );
-        const keyv = new Keyv({ store, namespace: `${redis.keyPrefix}cache`, useKeyPrefix: false });
+        const keyv = new Keyv({
+          store,
+          namespace: `${redis.keyPrefix}cache`,
+          useKeyPrefix: false,
+          throwOnErrors: true,
+        });
         const logger = new Logger('AppCache');
         keyv.on('error', (error: Error) =>
           logger.warn({ event: 'cache.store_error', error: error.message }),
