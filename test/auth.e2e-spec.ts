@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
+import { TEST_REDIS_URL } from './helpers/test-database';
 
 interface Problem {
   status: number;
@@ -311,6 +312,32 @@ describe('auth', () => {
     });
   });
 
+  describe('ending sessions', () => {
+    it('logout-all also refuses access tokens issued before it', async () => {
+      const user = await signUp(t.http);
+      await new Promise((r) => setTimeout(r, 1100)); // iat has one-second resolution
+      await t.http().post('/auth/logout-all').set('Authorization', user.bearer).expect(204);
+      await t.http().get('/users/me').set('Authorization', user.bearer).expect(401);
+      const fresh = await login(t.http, user.email, user.password);
+      await t.http().get('/users/me').set('Authorization', fresh.bearer).expect(200);
+    });
+
+    it('a password change ends every session, access and refresh', async () => {
+      const user = await signUp(t.http);
+      const other = await login(t.http, user.email, user.password);
+      await new Promise((r) => setTimeout(r, 1100));
+      await t
+        .http()
+        .patch('/users/me')
+        .set('Authorization', user.bearer)
+        .send({ currentPassword: user.password, password: 'a-brand-new-password' })
+        .expect(200);
+      await t.http().get('/users/me').set('Authorization', other.bearer).expect(401);
+      await t.http().post('/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
+      await login(t.http, user.email, 'a-brand-new-password');
+    });
+  });
+
   describe('deactivated user', () => {
     it('loses access at once, cannot refresh and cannot sign in', async () => {
       const admin = await signInAdmin(t.http);
@@ -344,7 +371,7 @@ describe('auth', () => {
 describe('auth rate limits', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startApp({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW: '60', TRUST_PROXY: 'true' });
+    t = await startApp({ AUTH_RATE_LIMIT: '3', AUTH_RATE_WINDOW: '60', TRUST_PROXY: '1' });
   });
   afterAll(() => t.close());
 
@@ -410,5 +437,40 @@ describe('auth rate limits', () => {
       .set('X-Forwarded-For', ip)
       .send(buildUserInput())
       .expect(429);
+  });
+});
+
+describe('auth rate limits shared through Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const shared = {
+      AUTH_RATE_LIMIT: '3',
+      TRUST_PROXY: '1',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `keel-test-rl-${randomBytes(4).toString('hex')}:`,
+    };
+    a = await startApp(shared);
+    b = await startApp(shared, a.infra);
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('two API processes count the same client together', async () => {
+    const ip = '203.0.113.77';
+    const attempt = (t: TestApp) =>
+      t
+        .http()
+        .post('/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'rl@example.test', password: 'whatever1' });
+    expect((await attempt(a)).status).toBe(401);
+    expect((await attempt(b)).status).toBe(401);
+    expect((await attempt(a)).status).toBe(401);
+    const blocked = await attempt(b);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
   });
 });

@@ -60,6 +60,29 @@ describe('migrations', () => {
     }
   });
 
+  it('keeps existing rows when the latest migration is reverted and applied again', async () => {
+    const at = '2026-01-01 00:00:00.000';
+    const userId = '11111111-1111-4111-8111-111111111111';
+    await ds.query(
+      `INSERT INTO users (id, email, password_hash, display_name, role, is_active, created_at, updated_at)
+       VALUES (?, 'keep@example.test', 'x', 'Keep', 'user', 1, ?, ?)`,
+      [userId, at, at],
+    );
+    await ds.query(
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, created_at)
+       VALUES ('22222222-2222-4222-8222-222222222222', ?, 'f', 'h', ?, ?)`,
+      [userId, at, at],
+    );
+    await ds.undoLastMigration({ transaction: 'each' });
+    await ds.runMigrations({ transaction: 'each' });
+    const counts = await ds.query<Array<{ n: number | string }>>(
+      'SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM refresh_tokens) AS n',
+    );
+    expect(Number(counts[0]?.n)).toBe(2);
+    await ds.query('DELETE FROM refresh_tokens');
+    await ds.query('DELETE FROM users');
+  });
+
   it('reverts every migration and runs them again', async () => {
     const count = ds.migrations.length;
     for (let i = 0; i < count; i += 1) await ds.undoLastMigration({ transaction: 'each' });

@@ -79,7 +79,11 @@ describe('loadConfig', () => {
       AUTH_RATE_LIMIT: '5',
       DATABASE_MIGRATIONS_RUN: 'false',
     });
-    expect(config.http.trustProxy).toBe(true);
+    expect(config.http.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(
+      /TRUST_PROXY: .*must be a number of proxy hops/,
+    );
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(config.auth.rateLimit).toBe(5);
     expect(config.db.migrationsRun).toBe(false);

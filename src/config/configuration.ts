@@ -10,7 +10,8 @@ export interface AppConfig {
   http: {
     host: string;
     port: number;
-    trustProxy: boolean;
+    /** Proxy hops whose X-Forwarded-For is believed; 0 trusts none (the socket address is the client). */
+    trustProxy: number;
     corsOrigins: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
@@ -51,7 +52,9 @@ export class ConfigError extends Error {
 }
 
 function describe(error: ValidationError): string {
-  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const reasons = Object.values(error.constraints ?? {})
+    .map((m) => m.replace(new RegExp(`^${error.property} `), ''))
+    .join('; ');
   const raw: unknown = error.value;
   const shown =
     raw === undefined
@@ -59,7 +62,7 @@ function describe(error: ValidationError): string {
       : /SECRET|PASSWORD|KEY/.test(error.property)
         ? ' (value hidden)'
         : ` (got ${JSON.stringify(raw)})`;
-  return `${error.property}: ${reasons.replace(new RegExp(`^${error.property} `), '')}${shown}`;
+  return `${error.property}: ${reasons}${shown}`;
 }
 
 const pem = (value: string | undefined): string | null =>
@@ -111,7 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     http: {
       host: env.HOST ?? '0.0.0.0',
       port: env.PORT ?? 3000,
-      trustProxy: env.TRUST_PROXY ?? false,
+      trustProxy: env.TRUST_PROXY ?? 0,
       corsOrigins: (env.CORS_ORIGINS ?? '')
         .split(',')
         .map((o) => o.trim())

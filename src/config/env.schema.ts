@@ -40,7 +40,16 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @IsString() HOST?: string;
-  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY?: boolean;
+  /** Reverse-proxy hops in front of Keel whose X-Forwarded-For is trusted (true = 1, false = 0). */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => {
+    const v = toBool({ value });
+    return v === true ? 1 : v === false ? 0 : toInt({ value });
+  })
+  @IsInt({ message: 'must be a number of proxy hops (0-10) or true/false' })
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) SHUTDOWN_GRACE_MS?: number;
 
   @IsOptional()

@@ -13,6 +13,8 @@ import { AuthService } from './auth.service';
 import { JWT_KEYS, JwtKeys, resolveJwtKeys } from './jwt-keys';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { RateLimitModule } from './rate-limit.module';
+import { RateLimitStorage } from './rate-limit.storage';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RolesGuard } from './roles.guard';
@@ -56,11 +58,13 @@ const jwtKeysProvider = {
       },
     }),
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => {
+      imports: [RateLimitModule],
+      inject: [ConfigService, RateLimitStorage],
+      useFactory: (config: ConfigService<AppConfig, true>, storage: RateLimitStorage) => {
         const { rateLimit, rateWindowSeconds } = config.get('auth', { infer: true });
         const ttl = rateWindowSeconds * 1000;
         return {
+          storage,
           throttlers: [
             { name: AUTH_THROTTLERS.ip, limit: rateLimit, ttl },
             { name: AUTH_THROTTLERS.email, limit: rateLimit, ttl, getTracker: emailTracker },

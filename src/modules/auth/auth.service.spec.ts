@@ -53,7 +53,11 @@ describe('AuthService', () => {
     const users = {
       verifyCredentials: (email: string, password: string) =>
         Promise.resolve(email === alice.email && password === 'right-password' ? alice : null),
-      findActiveAuthUser: (id: string) => Promise.resolve(active.get(id) ?? null),
+      findActiveSession: (id: string) => {
+        const user = active.get(id);
+        return Promise.resolve(user ? { user, sessionsValidAfter: null } : null);
+      },
+      endAllSessions: () => Promise.resolve(),
     } as unknown as UsersService;
     const jwt = new JwtService({
       secret: config.jwt.secret ?? '',
@@ -63,7 +67,7 @@ describe('AuthService', () => {
       users,
       tokens as unknown as RefreshTokensRepository,
       jwt,
-      new ConfigService<AppConfig, true>(config as unknown as Record<string, unknown>),
+      new ConfigService<AppConfig, true>(config),
     );
   });
 

@@ -64,8 +64,9 @@ export class AuthService {
     }
     if (token.expiresAt.getTime() <= now.getTime()) throw new RefreshTokenInvalid();
 
-    const user = await this.users.findActiveAuthUser(token.userId);
-    if (!user) {
+    const session = await this.users.findActiveSession(token.userId);
+    const cutOff = session?.sessionsValidAfter ?? null;
+    if (!session || (cutOff !== null && token.createdAt.getTime() < cutOff)) {
       await this.refreshTokens.revokeFamily(token.familyId, now);
       throw new RefreshTokenInvalid();
     }
@@ -74,7 +75,7 @@ export class AuthService {
       await this.refreshTokens.revokeFamily(token.familyId, now);
       throw new RefreshTokenInvalid();
     }
-    return this.issue(user, token.familyId);
+    return this.issue(session.user, token.familyId);
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
@@ -84,8 +85,10 @@ export class AuthService {
     if (token) await this.refreshTokens.revokeFamily(token.familyId, new Date());
   }
 
+  /** Ends every session: refresh tokens are revoked and access tokens issued so far are refused. */
   async logoutAll(user: AuthUser): Promise<void> {
     await this.refreshTokens.revokeAllForUser(user.id, new Date());
+    await this.users.endAllSessions(user.id);
     this.logger.log({ event: 'auth.logout_all', userId: user.id });
   }
 

@@ -10,6 +10,7 @@ import { JWT_KEYS, JwtKeys } from './jwt-keys';
 interface AccessTokenClaims {
   sub?: unknown;
   exp?: unknown;
+  iat?: unknown;
 }
 
 /**
@@ -37,6 +38,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: AccessTokenClaims): Promise<AuthUser | null> {
     if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
-    return this.users.findActiveAuthUser(claims.sub);
+    if (typeof claims.iat !== 'number') return null;
+    const session = await this.users.findActiveSession(claims.sub);
+    if (!session) return null;
+    // iat has one-second resolution: compare whole seconds so a token issued just after the
+    // cut-off, within the same second, is not refused.
+    const cutOff = session.sessionsValidAfter;
+    if (cutOff !== null && claims.iat < Math.floor(cutOff / 1000)) return null;
+    return session.user;
   }
 }

@@ -150,11 +150,14 @@ export class ItemsService {
     if (Object.values(change).every((v) => v === undefined)) throw new EmptyItemChange();
     const current = await this.loadForChange(viewer, id, ifMatch);
     const now = new Date();
-    const next = Object.assign(new ItemEntity(), current, {
-      ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+    const next: ItemEntity = Object.assign(new ItemEntity(), current, {
+      title: change.title ?? current.title,
+      body: change.body ?? current.body,
+      tags: change.tags ?? current.tags,
+      status: change.status ?? current.status,
       version: current.version + 1,
       updatedAt: now,
-    }) as ItemEntity;
+    });
 
     await this.tx.run(async (m) => {
       const applied = await this.items.updateIfVersion(m, id, current.version, {
@@ -177,11 +180,11 @@ export class ItemsService {
   async remove(viewer: AuthUser, id: string, ifMatch?: string): Promise<void> {
     const current = await this.loadForChange(viewer, id, ifMatch);
     const now = new Date();
-    const next = Object.assign(new ItemEntity(), current, {
+    const next: ItemEntity = Object.assign(new ItemEntity(), current, {
       version: current.version + 1,
       updatedAt: now,
       deletedAt: now,
-    }) as ItemEntity;
+    });
     await this.tx.run(async (m) => {
       const applied = await this.items.updateIfVersion(m, id, current.version, {
         deletedAt: now,
@@ -200,11 +203,11 @@ export class ItemsService {
     if (!current || !canChange(viewer, current)) throw new ItemNotFound();
     if (!current.deletedAt) throw new ItemNotDeleted();
     const now = new Date();
-    const next = Object.assign(new ItemEntity(), current, {
+    const next: ItemEntity = Object.assign(new ItemEntity(), current, {
       version: current.version + 1,
       updatedAt: now,
       deletedAt: null,
-    }) as ItemEntity;
+    });
     await this.tx.run(async (m) => {
       const applied = await this.items.updateIfVersion(m, id, current.version, {
         deletedAt: null,

@@ -24,6 +24,10 @@ export class UserEntity {
   @Column({ type: 'boolean' })
   isActive!: boolean;
 
+  /** Access and refresh tokens issued before this are refused (password change, logout-all). */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  sessionsValidAfter!: Date | null;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt!: Date;
 

@@ -46,6 +46,18 @@ function isUniqueViolation(error: unknown): boolean {
 
 const toAuthUser = (u: UserEntity): AuthUser => ({ id: u.id, email: u.email, role: u.role });
 
+/** What the auth layer needs to accept a token for a user. */
+export interface ActiveSession {
+  user: AuthUser;
+  /** Epoch ms; tokens issued earlier are no longer valid (null: no such cut-off). */
+  sessionsValidAfter: number | null;
+}
+
+const toSession = (u: UserEntity): ActiveSession => ({
+  user: toAuthUser(u),
+  sessionsValidAfter: u.sessionsValidAfter ? u.sessionsValidAfter.getTime() : null,
+});
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
@@ -69,6 +81,7 @@ export class UsersService {
       displayName: input.displayName,
       role: input.role ?? 'user',
       isActive: true,
+      sessionsValidAfter: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -98,14 +111,23 @@ export class UsersService {
    * authenticated request, so it is cached; every change to a user invalidates the entry before
    * the change is acknowledged.
    */
-  async findActiveAuthUser(id: string): Promise<AuthUser | null> {
-    const cached = await this.cache.get<AuthUser>(authUserKey(id));
+  async findActiveSession(id: string): Promise<ActiveSession | null> {
+    const cached = await this.cache.get<ActiveSession>(authUserKey(id));
     if (cached) return cached;
     const user = await this.users.findActiveById(id);
     if (!user) return null;
-    const authUser = toAuthUser(user);
-    await this.cache.set(authUserKey(id), authUser, this.cacheTtlMs);
-    return authUser;
+    const session = toSession(user);
+    await this.cache.set(authUserKey(id), session, this.cacheTtlMs);
+    return session;
+  }
+
+  /** Ends every session of a user: tokens issued before now stop working. */
+  async endAllSessions(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UserNotFound();
+    user.sessionsValidAfter = new Date();
+    await this.users.save(user);
+    await this.cache.del(authUserKey(userId));
   }
 
   async getById(id: string): Promise<UserDto> {
@@ -127,6 +149,8 @@ export class UsersService {
       const current = change.currentPassword ?? '';
       if (!(await this.hasher.verify(user.passwordHash, current))) throw new WrongCurrentPassword();
       user.passwordHash = await this.hasher.hash(change.password);
+      // A new password ends every session, this one included: whoever knew the old one is out.
+      user.sessionsValidAfter = new Date();
     }
     if (change.displayName !== undefined) user.displayName = change.displayName;
     user.updatedAt = new Date();

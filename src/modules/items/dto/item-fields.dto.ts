@@ -17,7 +17,11 @@ const trim = ({ value }: { value: unknown }): unknown =>
 /** Tags are trimmed, lower-cased and de-duplicated before they are validated. */
 const normaliseTags = ({ value }: { value: unknown }): unknown =>
   Array.isArray(value)
-    ? [...new Set(value.map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)))]
+    ? [
+        ...new Set(
+          (value as unknown[]).map((t) => (typeof t === 'string' ? t.trim().toLowerCase() : t)),
+        ),
+      ]
     : value;
 
 const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
