@@ -20,7 +20,7 @@ export class ItemsOutbox1764201600000 implements MigrationInterface {
           { name: 'owner_id', type: 'varchar', length: '36' },
           { name: 'title', type: 'varchar', length: '200' },
           { name: 'body', type: largeText },
-          { name: 'tags', type: 'varchar', length: '1000' },
+          { name: 'tags', type: 'text' },
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'version', type: 'integer' },
           { name: 'created_at', type: 'datetime', precision: 3 },

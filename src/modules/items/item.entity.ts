@@ -33,8 +33,11 @@ export class ItemEntity {
   @Column({ type: 'text' })
   body!: string;
 
-  /** Denormalised copy for one-query reads; item_tags holds the indexed rows used for filtering. */
-  @Column({ type: 'varchar', length: 1000, transformer: tagsTransformer })
+  /**
+   * Denormalised JSON copy for one-query reads; item_tags holds the indexed rows used for filtering.
+   * TEXT, not a bounded varchar: JSON escaping can make 20 valid tags several times longer.
+   */
+  @Column({ type: 'text', transformer: tagsTransformer })
   tags!: string[];
 
   @Column({ type: 'varchar', length: 16 })
