@@ -34,6 +34,9 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');
+  // Keel sets its own ETags where they mean something (items); Express hashing every body to make
+  // one costs CPU on every list. Conditional GETs still work on the ETags Keel sets.
+  app.set('etag', false);
   app.use(requestIdMiddleware);
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

@@ -1,5 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
@@ -472,5 +472,45 @@ describe('auth rate limits shared through Redis', () => {
     const blocked = await attempt(b);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('auth with an RS256 key pair', () => {
+  let t: TestApp;
+  let publicPem: string;
+  beforeAll(async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    t = await startApp({
+      JWT_ALGORITHM: 'RS256',
+      JWT_SECRET: '',
+      JWT_PRIVATE_KEY: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      JWT_PUBLIC_KEY: publicPem,
+    });
+  });
+  afterAll(() => t.close());
+
+  it('signs with the private key and verifies with the public key', async () => {
+    const user = await signUp(t.http);
+    const header = JSON.parse(
+      Buffer.from(user.accessToken.split('.')[0] ?? '', 'base64url').toString(),
+    ) as { alg: string };
+    expect(header.alg).toBe('RS256');
+    await t.http().get('/users/me').set('Authorization', user.bearer).expect(200);
+  });
+
+  it('refuses an HS256 token keyed with the public key (algorithm confusion)', async () => {
+    const user = await signUp(t.http);
+    const forged = new JwtService().sign(
+      { sub: user.id },
+      {
+        secret: publicPem,
+        algorithm: 'HS256',
+        expiresIn: 300,
+        issuer: t.config.jwt.issuer,
+        audience: t.config.jwt.audience,
+      },
+    );
+    await t.http().get('/users/me').set('Authorization', `Bearer ${forged}`).expect(401);
   });
 });

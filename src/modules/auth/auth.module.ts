@@ -40,9 +40,8 @@ const jwtKeysProvider = {
       useFactory: (keys: JwtKeys, config: ConfigService<AppConfig, true>) => {
         const jwt = config.get('jwt', { infer: true });
         return {
-          secret: keys.algorithm === 'HS256' ? keys.signingKey : undefined,
-          privateKey: keys.algorithm === 'HS256' ? undefined : keys.signingKey,
-          publicKey: keys.algorithm === 'HS256' ? undefined : keys.verificationKey,
+          privateKey: keys.signingKey,
+          publicKey: keys.verificationKey,
           signOptions: {
             algorithm: keys.algorithm,
             issuer: jwt.issuer,

@@ -28,7 +28,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const jwt = config.get('jwt', { infer: true });
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: keys.verificationKey,
+      // passport-jwt passes the key straight to jsonwebtoken, which takes a KeyObject (see
+      // jwt-keys.ts for why); passport-jwt's typings only know string | Buffer.
+      secretOrKey: keys.verificationKey as unknown as Buffer,
       algorithms: [keys.algorithm],
       issuer: jwt.issuer,
       audience: jwt.audience,

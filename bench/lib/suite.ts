@@ -1,0 +1,72 @@
+import type Redis from 'ioredis';
+import type { Cleanup } from './cleanup';
+import type { BenchInfra } from './keel';
+import type { Measurement } from './load';
+import { problemsOf } from './load';
+import type { BenchSettings } from './settings';
+import type { ScenarioResult } from './table';
+
+export interface SuiteContext {
+  settings: BenchSettings;
+  infra: BenchInfra;
+  cleanup: Cleanup;
+  /** short random id of this run, used in names (users, keys) */
+  runId: string;
+  /** the bench's own Redis connection (setup and checks, never under measurement) */
+  redis: Redis;
+}
+
+export interface BenchSuite {
+  name: string;
+  run(ctx: SuiteContext): Promise<ScenarioResult[]>;
+}
+
+export function wants(settings: BenchSettings, scenario: string): boolean {
+  return settings.scenarios.length === 0 || settings.scenarios.includes(scenario);
+}
+
+/** Puts a Keel measurement next to its baseline and judges it against the goal. */
+export function scenarioResult(input: {
+  id: string;
+  title: string;
+  keel: Measurement;
+  baseline?: Measurement;
+  goal?: number;
+  notes?: string[];
+}): ScenarioResult {
+  const baseline = input.baseline ?? null;
+  const goal = input.goal ?? null;
+  const ratio =
+    baseline && baseline.requestsPerSecond > 0
+      ? input.keel.requestsPerSecond / baseline.requestsPerSecond
+      : null;
+  const notes = [...(input.notes ?? [])];
+  const cpu = (m: Measurement): string =>
+    m.serverCpuMsPerRequest === null ? '?' : `${m.serverCpuMsPerRequest.toFixed(2)} ms`;
+  notes.unshift(
+    `server CPU per request: Keel ${cpu(input.keel)}` +
+      (baseline ? `, baseline ${cpu(baseline)}` : ''),
+  );
+  const keelProblems = problemsOf(input.keel);
+  const baselineProblems = baseline ? problemsOf(baseline) : null;
+  if (keelProblems) notes.push(`Keel run invalid: ${keelProblems}`);
+  if (baselineProblems) notes.push(`baseline run invalid: ${baselineProblems}`);
+  const verdict =
+    keelProblems || baselineProblems
+      ? 'invalid'
+      : goal === null || ratio === null
+        ? '-'
+        : ratio >= goal
+          ? 'pass'
+          : 'fail';
+  return {
+    id: input.id,
+    title: input.title,
+    keel: input.keel,
+    baseline,
+    ratio,
+    goal,
+    verdict,
+    notes,
+  };
+}
