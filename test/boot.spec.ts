@@ -79,3 +79,82 @@ describe('process boot', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 });
+
+describe('request logs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keel-logs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('carry the request id on every line of a request and never credentials', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, MAIN, {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        SQLITE_PATH: join(dir, 'keel.sqlite'),
+        DATA_DIR: join(dir, 'data'),
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        LOG_PRETTY: 'false',
+      },
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const base = `http://127.0.0.1:${port}`;
+    const password = 'very-secret-password-42';
+    try {
+      const deadline = Date.now() + 45_000;
+      while (Date.now() < deadline) {
+        const up = await fetch(`${base}/health/live`)
+          .then((r) => r.ok)
+          .catch(() => false);
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const json = { 'content-type': 'application/json' };
+      await fetch(`${base}/auth/register`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'logs@example.test', password, displayName: 'Logs' }),
+      });
+      const login = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { ...json, 'x-request-id': 'login-req-1' },
+        body: JSON.stringify({ email: 'logs@example.test', password }),
+      });
+      const { accessToken, refreshToken } = (await login.json()) as {
+        accessToken: string;
+        refreshToken: string;
+      };
+      await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { ...json, 'x-request-id': 'failed-login-1' },
+        body: JSON.stringify({ email: 'logs@example.test', password: 'wrong-password-x' }),
+      });
+      await fetch(`${base}/users/me`, {
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          cookie: `keel_refresh=${refreshToken}`,
+          'x-request-id': 'me-req-1',
+        },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const lines = stdout.split('\n').filter((l) => l.startsWith('{'));
+    const failed = lines.filter((l) => l.includes('failed-login-1'));
+    expect(failed.some((l) => l.includes('auth.login.failed'))).toBe(true);
+    expect(failed.length).toBeGreaterThanOrEqual(2); // the service's event and the request log
+    expect(lines.some((l) => l.includes('me-req-1'))).toBe(true);
+    for (const secret of [password, 'wrong-password-x']) expect(stdout).not.toContain(secret);
+    expect(stdout).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/); // no JWT
+    expect(stdout).not.toContain('keel_refresh=');
+  }, 60_000);
+});
