@@ -4,16 +4,7 @@ import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
 import { TEST_REDIS_URL } from './helpers/test-database';
-
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  type: string;
-  title: string;
-  instance: string;
-  requestId: string;
-}
+import type { Problem } from '../src/common/errors/problem';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -4,22 +4,7 @@ import type { Response } from 'supertest';
 import { buildUserInput } from './factories/user.factory';
 import { signUp } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  requestId: string;
-  code: string;
-  errors?: FieldError[];
-}
+import type { Problem } from '../src/common/errors/problem';
 
 /** A well-formed RFC 9457 problem with Keel's extensions, tied to the request that caused it. */
 function expectProblem(

@@ -4,22 +4,7 @@ import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { createItem, ItemBody } from './helpers/items';
 import { ItemPage, listAllItems } from './helpers/list-items';
 import { startApp, TestApp } from './helpers/test-app';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  requestId: string;
-  code: string;
-  errors?: FieldError[];
-}
+import type { Problem } from '../src/common/errors/problem';
 
 const ITEM_KEYS = [
   'body',

@@ -5,6 +5,7 @@ import { UserEntity } from '../src/modules/users/user.entity';
 import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
+import type { Problem } from '../src/common/errors/problem';
 
 interface UserBody {
   id: string;
@@ -19,22 +20,6 @@ interface UserBody {
 interface UserPage {
   data: UserBody[];
   nextCursor: string | null;
-}
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  requestId: string;
-  code: string;
-  errors?: FieldError[];
 }
 
 const USER_KEYS = ['createdAt', 'displayName', 'email', 'id', 'isActive', 'role', 'updatedAt'];

@@ -159,21 +159,13 @@ export class ItemsService {
       updatedAt: now,
     });
 
-    await this.tx.run(async (m) => {
-      const applied = await this.items.updateIfVersion(m, id, current.version, {
-        title: next.title,
-        body: next.body,
-        tags: next.tags,
-        status: next.status,
-        version: next.version,
-        updatedAt: now,
-      });
-      if (!applied)
-        throw ifMatch === undefined ? new ConcurrentItemChange() : new StaleItemVersion();
-      if (change.tags !== undefined) await this.items.replaceTags(m, id, next.tags);
-      await this.appendEvent(m, 'item.updated', next, current.status, now);
+    await this.commitChange({
+      current,
+      next,
+      event: 'item.updated',
+      ifMatch,
+      tagsChanged: change.tags !== undefined,
     });
-    await this.afterChange(id);
     return toItemDto(next);
   }
 
@@ -185,17 +177,7 @@ export class ItemsService {
       updatedAt: now,
       deletedAt: now,
     });
-    await this.tx.run(async (m) => {
-      const applied = await this.items.updateIfVersion(m, id, current.version, {
-        deletedAt: now,
-        version: next.version,
-        updatedAt: now,
-      });
-      if (!applied)
-        throw ifMatch === undefined ? new ConcurrentItemChange() : new StaleItemVersion();
-      await this.appendEvent(m, 'item.deleted', next, current.status, now);
-    });
-    await this.afterChange(id);
+    await this.commitChange({ current, next, event: 'item.deleted', ifMatch });
   }
 
   async restore(viewer: AuthUser, id: string): Promise<ItemDto> {
@@ -208,16 +190,7 @@ export class ItemsService {
       updatedAt: now,
       deletedAt: null,
     });
-    await this.tx.run(async (m) => {
-      const applied = await this.items.updateIfVersion(m, id, current.version, {
-        deletedAt: null,
-        version: next.version,
-        updatedAt: now,
-      });
-      if (!applied) throw new ConcurrentItemChange();
-      await this.appendEvent(m, 'item.restored', next, current.status, now);
-    });
-    await this.afterChange(id);
+    await this.commitChange({ current, next, event: 'item.restored' });
     return toItemDto(next);
   }
 
@@ -231,6 +204,37 @@ export class ItemsService {
     if (!canChange(viewer, current)) throw new ItemNotOwned();
     if (!matchAllows(ifMatch, etagOf(current.id, current.version))) throw new StaleItemVersion();
     return current;
+  }
+
+  /**
+   * Writes `next` if the row is still at `current.version`, with its outbox event, in one
+   * transaction; then invalidates the cache and wakes the relay before the caller answers.
+   */
+  private async commitChange(change: {
+    current: ItemEntity;
+    next: ItemEntity;
+    event: ItemEventType;
+    ifMatch?: string;
+    tagsChanged?: boolean;
+  }): Promise<void> {
+    const { current, next } = change;
+    await this.tx.run(async (m) => {
+      const applied = await this.items.updateIfVersion(m, next.id, current.version, {
+        title: next.title,
+        body: next.body,
+        tags: next.tags,
+        status: next.status,
+        deletedAt: next.deletedAt,
+        version: next.version,
+        updatedAt: next.updatedAt,
+      });
+      if (!applied) {
+        throw change.ifMatch === undefined ? new ConcurrentItemChange() : new StaleItemVersion();
+      }
+      if (change.tagsChanged) await this.items.replaceTags(m, next.id, next.tags);
+      await this.appendEvent(m, change.event, next, current.status, next.updatedAt);
+    });
+    await this.afterChange(next.id);
   }
 
   private appendEvent(
