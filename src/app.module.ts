@@ -11,6 +11,7 @@ import { ItemsModule } from './modules/items/items.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 import { UsersModule } from './modules/users/users.module';
 
 /**
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ItemsModule,
+        RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

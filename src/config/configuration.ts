@@ -42,6 +42,16 @@ export interface AppConfig {
     rateLimit: number;
     rateWindowSeconds: number;
   };
+  realtime: {
+    /** Item rooms plus the feed one socket may be subscribed to at once. */
+    maxSubscriptions: number;
+    /** Messages per second a socket may send (token bucket, bursts up to the same number). */
+    rateLimit: number;
+    /** How long a socket whose token expired may stay connected waiting for `auth:refresh`. */
+    authGraceMs: number;
+    /** How often connected users are re-checked (deactivated, signed out everywhere, role changed). */
+    sessionCheckMs: number;
+  };
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   admin: { email: string; password: string } | null;
 }
@@ -163,6 +173,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       cookieSecure: env.AUTH_COOKIE_SECURE ?? true,
       rateLimit: env.AUTH_RATE_LIMIT ?? 10,
       rateWindowSeconds: env.AUTH_RATE_WINDOW ?? 60,
+    },
+    realtime: {
+      maxSubscriptions: env.REALTIME_MAX_SUBSCRIPTIONS ?? 100,
+      rateLimit: env.REALTIME_RATE_LIMIT ?? 20,
+      authGraceMs: env.REALTIME_AUTH_GRACE_MS ?? 30_000,
+      sessionCheckMs: env.REALTIME_SESSION_CHECK_MS ?? 5000,
     },
     log: {
       level: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -100,6 +100,16 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) AUTH_RATE_LIMIT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_RATE_WINDOW?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) REALTIME_MAX_SUBSCRIPTIONS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) REALTIME_RATE_LIMIT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) REALTIME_AUTH_GRACE_MS?: number;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  REALTIME_SESSION_CHECK_MS?: number;
+
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional()
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })

@@ -7,6 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../../config/configuration';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { AUTH_THROTTLERS, AuthThrottlerGuard, emailTracker } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -76,11 +77,13 @@ const jwtKeysProvider = {
   providers: [
     jwtKeysProvider,
     AuthService,
+    AccessTokenVerifier,
     RefreshTokensRepository,
     JwtStrategy,
     AuthThrottlerGuard,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
+  exports: [AccessTokenVerifier],
 })
 export class AuthModule {}

@@ -1,0 +1,8 @@
+import { Injectable } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+
+/** The /realtime namespace, handed over by the gateway once socket.io has created it. */
+@Injectable()
+export class RealtimeServer {
+  namespace: Namespace | null = null;
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AuthUser } from '../../common/auth/role';
+import type { AppConfig } from '../../config/configuration';
+import { AccessTokenVerifier } from '../auth/access-token-verifier';
+import { rooms, SERVER_EVENTS } from './realtime.contract';
+import { RealtimeServer } from './realtime-server';
+import type { RealtimeSocket } from './realtime-socket';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Keeps each socket's authentication current: `auth:expired` when its token expires, disconnect
+ * after the grace period unless `auth:refresh` arrives, and a periodic re-check of connected users
+ * so that a deactivated (or signed-out-everywhere) user is disconnected and a role change moves the
+ * socket in or out of the admins room.
+ */
+@Injectable()
+export class RealtimeSessions implements OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeSessions.name);
+  private readonly graceMs: number;
+  private readonly checkMs: number;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private checking = false;
+
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly server: RealtimeServer,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    const settings = config.get('realtime', { infer: true });
+    this.graceMs = settings.authGraceMs;
+    this.checkMs = settings.sessionCheckMs;
+  }
+
+  start(): void {
+    if (this.checkTimer) return;
+    this.checkTimer = setInterval(() => void this.checkAll(), this.checkMs);
+    this.checkTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.checkTimer = null;
+  }
+
+  /** Joins the socket's user rooms and arms its expiry timer. */
+  attach(socket: RealtimeSocket): void {
+    this.syncRooms(socket, socket.data.user);
+    this.armExpiry(socket);
+  }
+
+  /** A newer token for the same user: re-arm the timers. */
+  refresh(
+    socket: RealtimeSocket,
+    next: { user: AuthUser; issuedAt: number; expiresAt: number },
+  ): void {
+    this.syncRooms(socket, next.user);
+    Object.assign(socket.data, next);
+    this.armExpiry(socket);
+  }
+
+  detach(socket: RealtimeSocket): void {
+    clearTimeout(socket.data.expiryTimer);
+    clearTimeout(socket.data.graceTimer);
+  }
+
+  private armExpiry(socket: RealtimeSocket): void {
+    this.detach(socket);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, socket.data.expiresAt * 1000 - Date.now()));
+    const timer = setTimeout(() => {
+      socket.emit(SERVER_EVENTS.authExpired, {
+        expiredAt: new Date(socket.data.expiresAt * 1000).toISOString(),
+        graceMs: this.graceMs,
+      });
+      socket.data.graceTimer = setTimeout(() => socket.disconnect(true), this.graceMs);
+      socket.data.graceTimer.unref();
+    }, delay);
+    timer.unref();
+    socket.data.expiryTimer = timer;
+  }
+
+  private syncRooms(socket: RealtimeSocket, user: AuthUser): void {
+    void socket.join(rooms.user(user.id));
+    if (user.role === 'admin') void socket.join(rooms.admins);
+    else void socket.leave(rooms.admins);
+    socket.data.user = user;
+  }
+
+  /** One pass over this process's sockets; one user lookup per user (it is cached). */
+  async checkAll(): Promise<void> {
+    const ns = this.server.namespace;
+    if (!ns || this.checking) return;
+    this.checking = true;
+    try {
+      const byUser = new Map<string, RealtimeSocket[]>();
+      for (const socket of ns.sockets.values() as IterableIterator<RealtimeSocket>) {
+        if (!socket.data.user) continue;
+        const list = byUser.get(socket.data.user.id) ?? [];
+        list.push(socket);
+        byUser.set(socket.data.user.id, list);
+      }
+      for (const [userId, sockets] of byUser) {
+        for (const socket of sockets) {
+          const user = await this.verifier.recheck(userId, socket.data.issuedAt);
+          if (!user) {
+            socket.emit(SERVER_EVENTS.authRevoked, { reason: 'unauthorized' });
+            socket.disconnect(true);
+          } else if (user.role !== socket.data.user.role) {
+            this.syncRooms(socket, user);
+          }
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ event: 'realtime.session_check_failed', error: (error as Error).message });
+    } finally {
+      this.checking = false;
+    }
+  }
+}
