@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { itemsSuite } from './items.bench';
+import { realtimeSuite } from './realtime.bench';
 import { Cleanup } from './lib/cleanup';
 import { buildKeel } from './lib/keel';
 import type { BenchInfra } from './lib/keel';
@@ -22,7 +23,7 @@ import type { ScenarioResult } from './lib/table';
  * table and writes bench/results/<suites>-<timestamp>.json. Everything it created is removed at the
  * end, also after a failure or Ctrl-C.
  */
-const SUITES: BenchSuite[] = [itemsSuite];
+const SUITES: BenchSuite[] = [itemsSuite, realtimeSuite];
 
 function chooseSuites(names: string[]): BenchSuite[] {
   if (names.length === 0) return SUITES;

@@ -1,5 +1,5 @@
 export interface JsonRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   token?: string;
   body?: unknown;
   /** statuses accepted; anything else throws with the response body */

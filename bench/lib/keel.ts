@@ -50,6 +50,8 @@ export interface KeelOptions {
   cacheTtlSeconds: number;
   /** inline: this process runs the outbox relay; off: HTTP only */
   workers: 'inline' | 'off';
+  /** further settings for this instance (e.g. REALTIME_RATE_LIMIT); they override the defaults */
+  env?: Record<string, string>;
 }
 
 export interface KeelProcess {
@@ -90,6 +92,7 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
       WORKERS: options.workers,
       LOG_LEVEL: settings.keelLogLevel,
       DATA_DIR: infra.scratchDir,
+      ...options.env,
     },
   });
   const url = `http://${LOOPBACK}:${port}`;

@@ -8,7 +8,7 @@ export interface BenchSettings {
   connections: number;
   /** published items seeded for the by-id scenarios */
   items: number;
-  /** only these scenario ids (a, b, c, d); empty means all */
+  /** only these scenario ids (a, b, c, d, e); empty means all */
   scenarios: string[];
   /** MariaDB server (no database part); a database is created and dropped on it */
   databaseServerUrl: string;
