@@ -15,6 +15,10 @@ const tagsTransformer = {
 @Index('IDX_items_title', ['title', 'id'])
 @Index('IDX_items_owner_created', ['ownerId', 'createdAt', 'id'])
 @Index('IDX_items_status_created', ['status', 'createdAt', 'id'])
+// FULLTEXT on MySQL/MariaDB for the database search driver (migration items-fulltext). SQLite
+// searches through the FTS5 table items_fts instead and has no such indexes.
+@Index('IDX_items_fulltext_title', ['title'], { fulltext: true })
+@Index('IDX_items_fulltext', ['title', 'body'], { fulltext: true })
 export class ItemEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
