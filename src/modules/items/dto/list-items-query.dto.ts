@@ -1,33 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '../../../common/pagination/page-query.dto';
-import { ITEM_STATUSES, ItemStatus } from '../item.entity';
+import { IsIn, IsOptional } from 'class-validator';
+import { ItemFilterQueryDto } from './item-filter-query.dto';
 
 export const ITEM_SORTS = ['createdAt', 'updatedAt', 'title'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
-export class ListItemsQueryDto extends PageQueryDto {
-  /** Only items of this owner. */
-  @IsOptional()
-  @IsUUID()
-  ownerId?: string;
-
-  @ApiPropertyOptional({ enum: ITEM_STATUSES })
-  @IsOptional()
-  @IsIn(ITEM_STATUSES)
-  status?: ItemStatus;
-
-  /** Only items carrying this tag (compared lower-case). */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
-  @IsString()
-  @MinLength(1)
-  @MaxLength(40)
-  tag?: string;
-
+export class ListItemsQueryDto extends ItemFilterQueryDto {
   @ApiPropertyOptional({ enum: ITEM_SORTS, default: 'createdAt' })
   @IsOptional()
   @IsIn(ITEM_SORTS)
