@@ -38,7 +38,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ItemsModule,
-        SearchModule,
+        SearchModule.forRoot(config),
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -22,6 +22,8 @@ export interface AppConfig {
   redis: { url: string; keyPrefix: string } | null;
   cache: { timeoutMs: number; ttlSeconds: number; memoryEntries: number };
   outbox: { sweepMs: number; retentionHours: number };
+  /** The search-index queue: attempts per job and the first exponential backoff delay. */
+  searchQueue: { attempts: number; backoffMs: number };
   /** inline: this process runs the outbox relay (and, later, queue workers); off: HTTP only. */
   workers: 'inline' | 'off';
   elasticsearch: { node: string } | null;
@@ -155,6 +157,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     outbox: {
       sweepMs: env.OUTBOX_SWEEP_MS ?? 1000,
       retentionHours: env.OUTBOX_RETENTION_HOURS ?? 72,
+    },
+    searchQueue: {
+      attempts: env.SEARCH_QUEUE_ATTEMPTS ?? 5,
+      backoffMs: env.SEARCH_QUEUE_BACKOFF_MS ?? 500,
     },
     workers: env.WORKERS ?? 'inline',
     elasticsearch: env.ELASTICSEARCH_NODE ? { node: env.ELASTICSEARCH_NODE } : null,

@@ -81,6 +81,8 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsIn(['inline', 'off']) WORKERS?: 'inline' | 'off';
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(600000) OUTBOX_SWEEP_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SEARCH_QUEUE_ATTEMPTS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(600000) SEARCH_QUEUE_BACKOFF_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760) OUTBOX_RETENTION_HOURS?: number;
 
   @IsOptional() @IsIn(JWT_ALGORITHMS) JWT_ALGORITHM?: (typeof JWT_ALGORITHMS)[number];

@@ -20,13 +20,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the real application, as main.ts does, on this file's own database and a free port. */
-export async function startApp(
+/** The environment every test app starts from: test defaults, then the infra, then overrides. */
+export function testEnv(
+  infra: TestInfra,
   overrides: Record<string, string> = {},
-  infra?: TestInfra,
-): Promise<TestApp> {
-  const ownInfra = infra ?? (await provisionInfra());
-  const env = {
+): Record<string, string> {
+  return {
     NODE_ENV: 'test',
     JWT_SECRET: randomBytes(32).toString('base64url'),
     AUTH_RATE_LIMIT: '10000',
@@ -34,10 +33,18 @@ export async function startApp(
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...ownInfra.env,
+    ...infra.env,
     ...overrides,
   };
-  const config = loadConfig(env);
+}
+
+/** Starts the real application, as main.ts does, on this file's own database and a free port. */
+export async function startApp(
+  overrides: Record<string, string> = {},
+  infra?: TestInfra,
+): Promise<TestApp> {
+  const ownInfra = infra ?? (await provisionInfra());
+  const config = loadConfig(testEnv(ownInfra, overrides));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: false,

@@ -1,0 +1,141 @@
+import { InjectQueue } from '@nestjs/bull';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Job, JobOptions, Queue } from 'bull';
+import type { AppConfig } from '../../../config/configuration';
+import { Batcher } from './batcher';
+import {
+  BATCH_SIZE,
+  BATCH_WAIT_MS,
+  KEEP_COMPLETED,
+  QueueName,
+  type QueueCounts,
+  searchJobId,
+  SearchJobName,
+  type SearchIndexJob,
+  type SearchQueue,
+  WORKER_CONCURRENCY,
+} from './search-index.job';
+import { SearchIndexer } from './search-indexer';
+
+/** An enqueue that Redis has not answered within this long fails (the outbox retries it). */
+const ENQUEUE_TIMEOUT_MS = 3000;
+/** At shutdown, how long to wait for Bull's Redis clients to be ready before closing them. */
+const READY_TIMEOUT_MS = 2000;
+
+/** The search-index queue on Bull (REDIS_URL set). */
+@Injectable()
+export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(BullSearchQueue.name);
+  private readonly batcher: Batcher<SearchIndexJob>;
+  private readonly jobOptions: JobOptions;
+  private readonly worker: boolean;
+
+  constructor(
+    @InjectQueue(QueueName.SearchIndex) private readonly queue: Queue<SearchIndexJob>,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+    indexer: SearchIndexer,
+  ) {
+    const { attempts, backoffMs } = config.get('searchQueue', { infer: true });
+    this.jobOptions = {
+      attempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: false,
+    };
+    this.worker = config.get('workers', { infer: true }) === 'inline';
+    this.batcher = new Batcher((jobs) => indexer.run(jobs), BATCH_SIZE, BATCH_WAIT_MS);
+    this.queue.on('error', (error: Error) =>
+      this.logger.warn({ event: 'search.queue.error', reason: error.message }),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    // WORKERS=off: this process only enqueues; the worker process runs the jobs.
+    if (!this.worker) return;
+    this.queue.on('failed', (job: Job<SearchIndexJob>, error: Error) => {
+      if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.logger.warn({
+        event: 'search.job.failed',
+        jobId: job.id,
+        attempts: job.attemptsMade,
+        reason: error.message,
+      });
+    });
+    void this.queue
+      .process(SearchJobName.IndexItem, WORKER_CONCURRENCY, (job: Job<SearchIndexJob>) =>
+        this.batcher.add(job.data),
+      )
+      .catch((error: Error) =>
+        this.logger.error({ event: 'search.worker.stopped', reason: error.message }),
+      );
+  }
+
+  /** Bull throws when a queue is closed before its clients are ready (STACK gotcha 1). */
+  async onModuleDestroy(): Promise<void> {
+    this.batcher.drain();
+    await Promise.all(
+      this.queue.clients.map((client) =>
+        client.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, READY_TIMEOUT_MS);
+              client.once('ready', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+      ),
+    );
+  }
+
+  async enqueue(jobs: SearchIndexJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    // ioredis would hold commands while disconnected: fail fast so the outbox row backs off.
+    if (this.queue.client.status !== 'ready') {
+      throw new Error(`search queue unavailable (redis ${this.queue.client.status})`);
+    }
+    const add = this.queue.addBulk(
+      jobs.map((data) => ({
+        name: SearchJobName.IndexItem,
+        data,
+        opts: { ...this.jobOptions, jobId: searchJobId(data) },
+      })),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('search queue unavailable (enqueue timed out)')),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([add, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const c = await this.queue.getJobCounts();
+    return {
+      waiting: c.waiting,
+      active: c.active,
+      completed: c.completed,
+      failed: c.failed,
+      delayed: c.delayed,
+    };
+  }
+
+  async retryFailed(): Promise<number> {
+    const failed = await this.queue.getFailed();
+    await Promise.all(failed.map((job) => job.retry()));
+    return failed.length;
+  }
+}

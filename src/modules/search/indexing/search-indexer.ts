@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ItemDto } from '../../items/dto/item.dto';
+import { toItemDto } from '../../items/item.mapper';
+import { IndexDocument, SEARCH_INDEX, type SearchIndex } from '../search-index.port';
+import { SearchItemsRepository } from './search-items.repository';
+import type { SearchIndexJob } from './search-index.job';
+
+/**
+ * The one handler of SearchJobName.IndexItem, run on a batch of jobs: loads the current items and
+ * writes them in one bulk request. Documents carry the item's current version (external versioning),
+ * so a stale or duplicate job is harmless.
+ */
+@Injectable()
+export class SearchIndexer {
+  private readonly logger = new Logger(SearchIndexer.name);
+
+  constructor(
+    private readonly items: SearchItemsRepository,
+    @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
+  ) {}
+
+  /** One outcome per job: null (done) or the error that makes that job retry. Throws to retry all. */
+  async run(jobs: SearchIndexJob[]): Promise<Array<Error | null>> {
+    const newest = new Map<string, number>();
+    for (const job of jobs) {
+      newest.set(job.itemId, Math.max(job.version, newest.get(job.itemId) ?? 0));
+    }
+    const rows = await this.items.findByIds([...newest.keys()]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const documents: IndexDocument[] = [...newest].map(([id, version]) => {
+      const row = byId.get(id);
+      return row
+        ? { item: toItemDto(row), deleted: row.deletedAt !== null }
+        : { item: tombstone(id, version), deleted: true };
+    });
+    const result = await this.index.write(documents);
+    const retry = new Map<string, string>();
+    for (const failure of result.failed) {
+      if (failure.retryable) retry.set(failure.id, failure.reason);
+      else
+        this.logger.warn({
+          event: 'search.index.rejected',
+          itemId: failure.id,
+          reason: failure.reason,
+        });
+    }
+    return jobs.map((job) => {
+      const reason = retry.get(job.itemId);
+      return reason === undefined ? null : new Error(`index write failed: ${reason}`);
+    });
+  }
+}
+
+/** A row that no longer exists: delete its document (its last known version is the job's). */
+function tombstone(id: string, version: number): ItemDto {
+  const epoch = new Date(0).toISOString();
+  return {
+    id,
+    ownerId: '',
+    title: '',
+    body: '',
+    tags: [],
+    status: 'archived',
+    version,
+    createdAt: epoch,
+    updatedAt: epoch,
+  };
+}
