@@ -1,11 +1,9 @@
 import type { ValueProvider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
 import { loadConfig } from '../../src/config/configuration';
-import { testEnv, type TestApp } from './test-app';
+import { serve, testEnv, type TestApp } from './test-app';
 import { provisionInfra, type TestInfra } from './test-database';
 
 /** Providers to replace, by token, with a value (e.g. a fake SearchIndex). */
@@ -30,19 +28,5 @@ export async function startAppWith(
     bodyParser: false,
     logger: false,
   });
-  configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
-  return {
-    app,
-    config,
-    infra: ownInfra,
-    http: () => request(url),
-    url,
-    close: async () => {
-      await app.close();
-      if (!infra) await ownInfra.cleanup();
-    },
-  };
+  return serve(app, config, ownInfra, infra === undefined);
 }

@@ -49,6 +49,16 @@ export async function startApp(
     bodyParser: false,
     logger: false,
   });
+  return serve(app, config, ownInfra, infra === undefined);
+}
+
+/** Applies main.ts's HTTP setup, listens on a free port and wraps the app for tests. */
+export async function serve(
+  app: NestExpressApplication,
+  config: AppConfig,
+  infra: TestInfra,
+  ownsInfra: boolean,
+): Promise<TestApp> {
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -56,12 +66,12 @@ export async function startApp(
   return {
     app,
     config,
-    infra: ownInfra,
+    infra,
     http: () => request(url),
     url,
     close: async () => {
       await app.close();
-      if (!infra) await ownInfra.cleanup();
+      if (ownsInfra) await infra.cleanup();
     },
   };
 }

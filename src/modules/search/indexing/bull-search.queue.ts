@@ -59,6 +59,9 @@ export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnM
   onApplicationBootstrap(): void {
     // WORKERS=off: this process only enqueues; the worker process runs the jobs.
     if (!this.worker) return;
+    // Bull adds listeners to its Redis clients per concurrent processor; the count is fixed, so
+    // raise the limit instead of letting Node warn about a leak that is not one.
+    for (const client of this.queue.clients) client.setMaxListeners(WORKER_CONCURRENCY + 20);
     this.queue.on('failed', (job: Job<SearchIndexJob>, error: Error) => {
       if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
       this.logger.warn({
