@@ -97,6 +97,8 @@ export class AppCache implements OnModuleDestroy {
         this.timeoutMs,
       );
     });
+    // The loser of the race may still reject later (Redis gone); keep that rejection handled.
+    promise.catch(() => undefined);
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 }

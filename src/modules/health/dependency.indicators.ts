@@ -67,6 +67,8 @@ export class DependencyIndicators implements OnModuleDestroy {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  // The loser of the race may still reject later; keep that rejection handled.
+  promise.catch(() => undefined);
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),

@@ -35,8 +35,10 @@ const searchIndexProvider: Provider = {
     if (config.get('elasticsearch', { infer: true }) === null || !client) return database;
     let timer: NodeJS.Timeout | undefined;
     try {
+      const ensured = new ItemsIndexAdmin(client).ensureIndex();
+      ensured.catch(() => undefined); // may reject after the timeout has won
       await Promise.race([
-        new ItemsIndexAdmin(client).ensureIndex(),
+        ensured,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('timed out')), ENSURE_INDEX_TIMEOUT_MS);
         }),

@@ -119,6 +119,8 @@ export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnM
       );
     });
     try {
+      // If the timeout wins, `add` may still reject later (e.g. on shutdown): keep that handled.
+      add.catch(() => undefined);
       await Promise.race([add, timeout]);
     } finally {
       clearTimeout(timer);
