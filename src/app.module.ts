@@ -8,6 +8,7 @@ import type { AppConfig } from './config/configuration';
 import { AppCacheModule } from './cache/app-cache.module';
 import { DatabaseModule } from './database/database.module';
 import { ItemsModule } from './modules/items/items.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
@@ -22,6 +23,7 @@ import { UsersModule } from './modules/users/users.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const search = SearchModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -38,8 +40,9 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ItemsModule,
-        SearchModule.forRoot(config),
+        search,
         RealtimeModule,
+        MetricsModule.forRoot(search),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

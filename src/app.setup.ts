@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { HttpMetrics } from './modules/metrics/http-metrics';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/configuration';
 
@@ -37,6 +38,8 @@ export function configureApp(app: NestExpressApplication): void {
   // Keel sets its own ETags where they mean something (items); Express hashing every body to make
   // one costs CPU on every list. Conditional GETs still work on the ETags Keel sets.
   app.set('etag', false);
+  // First, so that every response is timed, including those the middleware below sends itself.
+  app.use(app.get(HttpMetrics).middleware);
   app.use(requestIdMiddleware);
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

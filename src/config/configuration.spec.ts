@@ -88,4 +88,15 @@ describe('loadConfig', () => {
     expect(config.auth.rateLimit).toBe(5);
     expect(config.db.migrationsRun).toBe(false);
   });
+
+  it('turns /metrics on only with a long METRICS_TOKEN, never echoing it', () => {
+    expect(loadConfig({}).metrics.token).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: '' }).metrics.token).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: SECRET }).metrics.token).toBe(SECRET);
+    const short = (): unknown => loadConfig({ METRICS_TOKEN: 'scrape-me-please' });
+    expect(short).toThrow(/^Invalid configuration: METRICS_TOKEN: .*at least 32 characters/);
+    expect(short).toThrow(/value hidden/);
+    expect(short).not.toThrow(/scrape-me-please/);
+    expect(() => loadConfig({ METRICS_TOKEN: `${SECRET} x` })).toThrow(/METRICS_TOKEN: .*spaces/);
+  });
 });

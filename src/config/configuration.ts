@@ -55,6 +55,8 @@ export interface AppConfig {
     sessionCheckMs: number;
   };
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+  /** GET /metrics answers only this bearer token; null turns the endpoint off (404). */
+  metrics: { token: string | null };
   admin: { email: string; password: string } | null;
 }
 
@@ -71,7 +73,7 @@ function describe(error: ValidationError): string {
   const shown =
     raw === undefined
       ? ''
-      : /SECRET|PASSWORD|KEY/.test(error.property)
+      : /SECRET|PASSWORD|KEY|TOKEN/.test(error.property)
         ? ' (value hidden)'
         : ` (got ${JSON.stringify(raw)})`;
   return `${error.property}: ${reasons}${shown}`;
@@ -190,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       level: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
       pretty: env.LOG_PRETTY ?? nodeEnv === 'development',
     },
+    metrics: { token: env.METRICS_TOKEN ?? null },
     admin:
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }

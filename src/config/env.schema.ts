@@ -120,6 +120,15 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
   @IsOptional() @Transform(toBool) @IsBoolean() LOG_PRETTY?: boolean;
 
+  /** Bearer token a Prometheus scraper sends to GET /metrics; unset = /metrics is off (404). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -hex 32)' })
+  @MaxLength(256)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
+
   @IsOptional() @Transform(emptyToUndefined) @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -6,6 +6,12 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { OutboxEntity } from './outbox.entity';
 import { NewOutboxEvent } from './outbox.event';
 
+/** A datetime as the driver returns it: a Date (mysql2), or SQLite's UTC text without a zone. */
+const utcDate = (value: string | Date): Date =>
+  value instanceof Date || /(Z|[+-]\d\d:?\d\d)$/i.test(value)
+    ? new Date(value)
+    : new Date(`${value.replace(' ', 'T')}Z`);
+
 export interface OutboxStats {
   pending: number;
   oldestPendingAt: Date | null;
@@ -123,7 +129,7 @@ export class OutboxRepository {
     const oldest = row?.oldest ?? null;
     return {
       pending: Number(row?.pending ?? 0),
-      oldestPendingAt: oldest === null ? null : new Date(oldest),
+      oldestPendingAt: oldest === null ? null : utcDate(oldest),
     };
   }
 }

@@ -5,4 +5,9 @@ import type { Namespace } from 'socket.io';
 @Injectable()
 export class RealtimeServer {
   namespace: Namespace | null = null;
+
+  /** Sockets connected to /realtime on this process (0 before socket.io has started). */
+  connectionCount(): number {
+    return this.namespace?.sockets.size ?? 0;
+  }
 }

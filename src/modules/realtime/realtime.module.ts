@@ -20,5 +20,6 @@ import { RealtimeGateway } from './realtime.gateway';
     RealtimeFanout,
     RealtimeGateway,
   ],
+  exports: [RealtimeServer],
 })
 export class RealtimeModule {}

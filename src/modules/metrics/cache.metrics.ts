@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { AppCache } from '../../cache/app-cache.service';
+import { MetricsRegistry } from './metrics-registry';
+
+/**
+ * `keel_cache_operations_total{result="hit|miss|error"}`: AppCache's running totals since start,
+ * exposed as a counter (rate() over it gives the hit ratio). `error` counts store failures and
+ * timeouts of any operation, reads and writes alike.
+ */
+@Injectable()
+export class CacheMetrics {
+  constructor(metrics: MetricsRegistry, cache: AppCache) {
+    const counter: Counter<'result'> = new Counter({
+      name: 'keel_cache_operations_total',
+      help: 'Cache reads that hit or missed, and cache operations that failed',
+      labelNames: ['result'],
+      registers: [metrics.registry],
+      collect: () => {
+        const { hits, misses, errors } = cache.stats;
+        counter.reset();
+        counter.inc({ result: 'hit' }, hits);
+        counter.inc({ result: 'miss' }, misses);
+        counter.inc({ result: 'error' }, errors);
+      },
+    });
+  }
+}
