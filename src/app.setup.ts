@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { HttpMetrics } from './modules/metrics/http-metrics';
+import { applyServerTimeouts } from './common/http/server-timeouts';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/configuration';
 
@@ -33,6 +34,7 @@ export function configureApp(app: NestExpressApplication): void {
   const http = config.get('http', { infer: true });
 
   app.useLogger(app.get(Logger));
+  applyServerTimeouts(app.getHttpServer(), http.timeouts);
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');
   // Keel sets its own ETags where they mean something (items); Express hashing every body to make

@@ -15,6 +15,8 @@ export interface AppConfig {
     corsOrigins: string[];
     bodyLimit: string;
     shutdownGraceMs: number;
+    /** Node's server deadlines: request line + headers, whole request, idle keep-alive. */
+    timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
   db:
     | { type: 'mysql'; url: string; migrationsRun: boolean; poolSize: number }
@@ -120,6 +122,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     );
   }
 
+  const headersTimeoutMs = env.HTTP_HEADERS_TIMEOUT_MS ?? 10_000;
+  const requestTimeoutMs = env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS: must not be larger than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const migrationsRun = env.DATABASE_MIGRATIONS_RUN ?? true;
 
@@ -135,6 +145,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
         .filter((o) => o.length > 0),
       bodyLimit: env.BODY_LIMIT ?? '100kb',
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+      timeouts: {
+        headersMs: headersTimeoutMs,
+        requestMs: requestTimeoutMs,
+        keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5000,
+      },
     },
     db: env.DATABASE_URL
       ? {

@@ -51,6 +51,17 @@ export class EnvironmentVariables {
   @Max(10)
   TRUST_PROXY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) SHUTDOWN_GRACE_MS?: number;
+  /** A client must send its request line and headers within this long (slow-header clients). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) HTTP_HEADERS_TIMEOUT_MS?: number;
+  /** A client must send its whole request (headers and body) within this long. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000) HTTP_REQUEST_TIMEOUT_MS?: number;
+  /** An idle keep-alive connection is closed after this long. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto';
 import { ITEM_STATUSES, ItemStatus } from '../item.entity';
 
@@ -24,5 +24,8 @@ export class ItemFilterQueryDto extends PageQueryDto {
   @IsString()
   @MinLength(1)
   @MaxLength(40)
+  // Stored tags never hold control characters, and MariaDB's unicode collation ignores some (a
+  // NUL-prefixed tag would match the tag without it): such a filter is invalid, not a near match.
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'tag must not contain control characters' })
   tag?: string;
 }
