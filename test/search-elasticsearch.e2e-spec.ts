@@ -203,4 +203,31 @@ maybe('Elasticsearch driver on a real cluster', () => {
     const page = await index.search({ viewer: viewer('user'), q: 'greenhouse', limit: 5 });
     expect(page.data.map((hit) => hit.item.id)).toEqual([item.id]);
   });
+
+  it('rebuilds through the driver: writes land in the new generation only until publish', async () => {
+    const kept = buildItemDto({ title: 'Orchard pruning', version: 2 });
+    await index.write([{ item: kept, deleted: false }]);
+    const rebuild = await index.rebuild();
+    expect(rebuild.target).toBe(`${alias}_v3`);
+    const copied = buildItemDto({ title: 'Orchard grafting', version: 4 });
+    await rebuild.write([
+      { item: kept, deleted: false },
+      { item: copied, deleted: false },
+    ]);
+    // An older version arriving later (a slow copy) never overwrites a newer one.
+    await rebuild.write([{ item: { ...copied, title: 'Stale', version: 3 }, deleted: false }]);
+    await client.indices.refresh({ index: `${alias}_v3` });
+    const before = await index.search({ viewer: viewer('user'), q: 'grafting', limit: 5 });
+    expect(before.data).toEqual([]);
+
+    await rebuild.publish();
+    await rebuild.cleanup();
+    await refresh();
+    await expect(admin.currentIndex()).resolves.toBe(`${alias}_v3`);
+    const after = await index.search({ viewer: viewer('user'), q: 'orchard', limit: 5 });
+    expect(after.data.map((hit) => hit.item.title).sort()).toEqual([
+      'Orchard grafting',
+      'Orchard pruning',
+    ]);
+  });
 });

@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import {
-  IndexDocument,
-  IndexWriteResult,
-  SEARCH_INDEX,
-  SearchIndex,
-  SearchPage,
-} from '../src/modules/search/search-index.port';
+import { FailedJobRecovery } from '../src/modules/search/indexing/failed-job-recovery';
+import { SEARCH_INDEX, SearchIndex } from '../src/modules/search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from '../src/modules/search/indexing/search-index.job';
 import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';
+import { FakeSearchIndex } from './helpers/fake-search-index';
 import { createItem, type ItemBody } from './helpers/items';
 import { TcpProxy } from './helpers/tcp-proxy';
 import type { TestApp } from './helpers/test-app';
@@ -18,39 +14,6 @@ import { startAppWith } from './helpers/test-app-with';
 import { provisionInfra, TEST_REDIS_URL, type TestInfra } from './helpers/test-database';
 
 type Counts = Record<'waiting' | 'active' | 'completed' | 'failed' | 'delayed', number>;
-
-/** A SearchIndex of kind 'elasticsearch' that records what it is asked to write. */
-class FakeIndex implements SearchIndex {
-  readonly kind = 'elasticsearch' as const;
-  /** Latest document per item id (highest version wins, as with external versioning). */
-  readonly docs = new Map<string, { version: number; deleted: boolean; title: string }>();
-  /** Item id → how many more writes of it fail (retryable). */
-  readonly failures = new Map<string, number>();
-
-  search(): Promise<SearchPage> {
-    return Promise.resolve({ data: [], total: 0, nextCursor: null });
-  }
-
-  suggest(): Promise<string[]> {
-    return Promise.resolve([]);
-  }
-
-  write(documents: IndexDocument[]): Promise<IndexWriteResult> {
-    const failed: IndexWriteResult['failed'] = [];
-    for (const { item, deleted } of documents) {
-      const left = this.failures.get(item.id) ?? 0;
-      if (left > 0) {
-        this.failures.set(item.id, left - 1);
-        failed.push({ id: item.id, reason: 'es_rejected_execution_exception', retryable: true });
-        continue;
-      }
-      const stored = this.docs.get(item.id);
-      if (stored && stored.version > item.version) continue;
-      this.docs.set(item.id, { version: item.version, deleted, title: item.title });
-    }
-    return Promise.resolve({ failed });
-  }
-}
 
 const prefixOf = (): string => `keel-test-${randomBytes(4).toString('hex')}:`;
 
@@ -77,7 +40,7 @@ const DRIVERS: Array<[string, () => Record<string, string>]> = [
 
 describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
   let t: TestApp;
-  let fake: FakeIndex;
+  let fake: FakeSearchIndex;
   let admin: SignedIn;
   let user: SignedIn;
   const env = driverEnv();
@@ -90,7 +53,7 @@ describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
   };
 
   beforeAll(async () => {
-    fake = new FakeIndex();
+    fake = new FakeSearchIndex();
     t = await startAppWith(
       { ...QUEUE_ENV, ...env },
       { providers: [{ provide: SEARCH_INDEX, useValue: fake }] },
@@ -176,6 +139,31 @@ describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
     await eventually(async () => expect((await counts()).failed).toBe(0));
   });
 
+  it('retries failed jobs by itself once the index is ready again', async () => {
+    const recovery = t.app.get(FailedJobRecovery);
+    const item = await createItem(t.http, user.bearer, { title: 'Outlived its attempts' });
+    fake.failures.set(item.id, 10);
+    fake.docs.delete(item.id);
+    await t
+      .http()
+      .patch(`/items/${item.id}`)
+      .set('Authorization', user.bearer)
+      .send({ title: 'Outlived its attempts 2' })
+      .expect(200);
+    await eventually(async () => expect((await counts()).failed).toBeGreaterThan(0));
+
+    // Still unreachable: nothing is retried (it would only fail again).
+    fake.up = false;
+    await expect(recovery.runOnce()).resolves.toBe(0);
+    expect((await counts()).failed).toBeGreaterThan(0);
+
+    fake.up = true;
+    fake.failures.set(item.id, 0);
+    await expect(recovery.runOnce()).resolves.toBeGreaterThan(0);
+    await eventually(() => expect(fake.docs.get(item.id)?.title).toBe('Outlived its attempts 2'));
+    await eventually(async () => expect((await counts()).failed).toBe(0));
+  });
+
   it('refuses the admin routes to non-admins', async () => {
     await t.http().get('/admin/queues').set('Authorization', user.bearer).expect(403);
     await t
@@ -189,7 +177,7 @@ describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
 
 describe('search indexing while Redis is unreachable', () => {
   let t: TestApp;
-  let fake: FakeIndex;
+  let fake: FakeSearchIndex;
   let proxy: TcpProxy;
   let user: SignedIn;
   const prefix = prefixOf();
@@ -197,7 +185,7 @@ describe('search indexing while Redis is unreachable', () => {
   beforeAll(async () => {
     const redis = new URL(TEST_REDIS_URL);
     proxy = await new TcpProxy(redis.hostname, Number(redis.port || 6379)).start();
-    fake = new FakeIndex();
+    fake = new FakeSearchIndex();
     t = await startAppWith(
       {
         ...QUEUE_ENV,
@@ -247,8 +235,8 @@ describe('search indexing with WORKERS=off', () => {
   let infra: TestInfra;
   let api: TestApp;
   let worker: TestApp | undefined;
-  const apiIndex = new FakeIndex();
-  const workerIndex = new FakeIndex();
+  const apiIndex = new FakeSearchIndex();
+  const workerIndex = new FakeSearchIndex();
   const env = {
     ...QUEUE_ENV,
     REDIS_URL: TEST_REDIS_URL,

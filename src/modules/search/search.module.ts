@@ -7,13 +7,17 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { AdminQueuesController } from './admin-queues.controller';
 import { DatabaseSearchIndex } from './database/database-search.index';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search.index';
-import { ItemsIndexAdmin } from './elasticsearch/index-admin';
+import { FailedJobRecovery } from './indexing/failed-job-recovery';
 import { BullSearchQueue } from './indexing/bull-search.queue';
 import { InProcessSearchQueue } from './indexing/in-process-search.queue';
 import { QueueName, SEARCH_QUEUE } from './indexing/search-index.job';
 import { SearchIndexSubscriber } from './indexing/search-index.subscriber';
 import { SearchIndexer } from './indexing/search-indexer';
 import { SearchItemsRepository } from './indexing/search-items.repository';
+import { AdminSearchController } from './reindex/admin-search.controller';
+import { ReindexRepository } from './reindex/reindex.repository';
+import { ReindexRunner } from './reindex/reindex-runner';
+import { SearchReindexService } from './reindex/search-reindex.service';
 import { SEARCH_INDEX, type SearchIndex } from './search-index.port';
 import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
@@ -33,9 +37,10 @@ const searchIndexProvider: Provider = {
     client?: ElasticsearchService,
   ): Promise<SearchIndex> => {
     if (config.get('elasticsearch', { infer: true }) === null || !client) return database;
+    const index = new ElasticsearchSearchIndex(client);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const ensured = new ItemsIndexAdmin(client).ensureIndex();
+      const ensured = index.ensureIndex();
       ensured.catch(() => undefined); // may reject after the timeout has won
       await Promise.race([
         ensured,
@@ -44,12 +49,13 @@ const searchIndexProvider: Provider = {
         }),
       ]);
     } catch (error) {
-      // Boot goes on: searches fail until Elasticsearch is back, and index jobs retry meanwhile.
+      // Boot goes on: the driver creates the index before its first read or write once
+      // Elasticsearch answers; searches fail and index jobs retry until then.
       logger.warn({ event: 'search.ensure_index.failed', reason: (error as Error).message });
     } finally {
       clearTimeout(timer);
     }
-    return new ElasticsearchSearchIndex(client);
+    return index;
   },
 };
 
@@ -99,7 +105,7 @@ export class SearchModule {
     return {
       module: SearchModule,
       imports,
-      controllers: [SearchController, AdminQueuesController],
+      controllers: [SearchController, AdminQueuesController, AdminSearchController],
       providers: [
         DatabaseSearchIndex,
         searchIndexProvider,
@@ -108,6 +114,10 @@ export class SearchModule {
         SearchIndexer,
         queue,
         SearchIndexSubscriber,
+        FailedJobRecovery,
+        ReindexRepository,
+        ReindexRunner,
+        SearchReindexService,
       ],
       exports: [SEARCH_INDEX, SEARCH_QUEUE],
     };

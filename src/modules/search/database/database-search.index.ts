@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { AuthUser } from '../../../common/auth/role';
+import { TransactionRunner } from '../../../database/transaction-runner';
 import { toItemDto } from '../../items/item.mapper';
 import { ItemEntity } from '../../items/item.entity';
 import type {
+  IndexRebuild,
   IndexWriteResult,
   SearchHit,
   SearchIndex,
@@ -12,6 +14,7 @@ import type {
   SearchQuery,
   SuggestQuery,
 } from '../search-index.port';
+import { DatabaseRebuild } from './database-rebuild';
 import { highlightItem } from './highlight';
 import { decodeOffsetCursor, encodeOffsetCursor, OffsetMode } from './search-offset-cursor';
 import { fts5Query, mysqlBooleanQuery, searchWords } from './search-text';
@@ -39,7 +42,10 @@ export class DatabaseSearchIndex implements SearchIndex {
   readonly kind = 'database' as const;
   private readonly mysql: boolean;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {
     this.mysql = ['mysql', 'mariadb'].includes(dataSource.options.type);
   }
 
@@ -113,6 +119,15 @@ export class DatabaseSearchIndex implements SearchIndex {
 
   write(): Promise<IndexWriteResult> {
     return Promise.resolve({ failed: [] });
+  }
+
+  /** The index is the database's own: ready whenever the database is. */
+  ready(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  rebuild(): Promise<IndexRebuild> {
+    return Promise.resolve(new DatabaseRebuild(this.dataSource, this.transactions));
   }
 
   /**

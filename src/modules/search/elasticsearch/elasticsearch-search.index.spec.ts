@@ -58,6 +58,14 @@ function esError(statusCode: number, body: Record<string, unknown>): errors.Resp
   } as unknown as DiagnosticResult);
 }
 
+/** The alias exists and points to `index` (answered without being recorded). */
+function aliasReady(index = 'items_v1'): void {
+  mock.add({ method: 'HEAD', path: '/_alias/items' }, () => ({}));
+  mock.add({ method: 'GET', path: '/_alias/items' }, () => ({
+    [index]: { aliases: { items: {} } },
+  }));
+}
+
 let itemSequence = 0;
 function buildItemDto(overrides: Partial<ItemDto> = {}): ItemDto {
   itemSequence += 1;
@@ -260,6 +268,8 @@ describe('ItemsIndexAdmin', () => {
 });
 
 describe('ElasticsearchSearchIndex.write', () => {
+  beforeEach(() => aliasReady());
+
   it('sends one _bulk request: external-versioned index and delete actions through the alias', async () => {
     const kept = buildItemDto({ version: 7, tags: ['rust'] });
     const removed = buildItemDto({ version: 4 });
@@ -288,6 +298,8 @@ describe('ElasticsearchSearchIndex.write', () => {
     ]);
 
     expect(result).toEqual({ failed: [] });
+    // Through the alias only: a missing alias fails the request instead of auto-creating `items`.
+    expect(only('POST', '/_bulk').querystring).toEqual({ require_alias: 'true' });
     expect(only('POST', '/_bulk').body).toEqual([
       { index: { _index: 'items', _id: kept.id, version: 7, version_type: 'external' } },
       {
@@ -449,6 +461,7 @@ describe('ElasticsearchSearchIndex.search', () => {
   };
 
   beforeEach(() => {
+    aliasReady();
     on('POST', '/items/_search', () => searchAnswer([]));
   });
 
@@ -594,6 +607,8 @@ describe('ElasticsearchSearchIndex.search', () => {
 });
 
 describe('ElasticsearchSearchIndex.search answers', () => {
+  beforeEach(() => aliasReady());
+
   function hit(
     item: ItemDto,
     score: number | null,
@@ -677,6 +692,8 @@ describe('ElasticsearchSearchIndex.search answers', () => {
 });
 
 describe('ElasticsearchSearchIndex.suggest', () => {
+  beforeEach(() => aliasReady());
+
   it('matches the prefix on title.suggest, visible items only, collapsed to distinct titles', async () => {
     on('POST', '/items/_search', () =>
       searchAnswer([
@@ -737,5 +754,122 @@ describe('ElasticsearchSearchIndex.suggest', () => {
       new ElasticsearchSearchIndex(client).suggest({ viewer: user, prefix: '  ', limit: 10 }),
     ).resolves.toEqual([]);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('ElasticsearchSearchIndex index readiness', () => {
+  const bulkOk = (): Record<string, unknown> => ({ took: 1, errors: false, items: [] });
+
+  it('creates the index before the first write when boot could not, and only once', async () => {
+    let exists = false;
+    on('HEAD', '/_alias/items', () => (exists ? {} : esError(404, {})));
+    on('GET', '/_alias/items', () => ({ items_v1: { aliases: { items: {} } } }));
+    on('PUT', '/items_v1', () => {
+      exists = true;
+      return { acknowledged: true, shards_acknowledged: true, index: 'items_v1' };
+    });
+    on('POST', '/_bulk', bulkOk);
+    const index = new ElasticsearchSearchIndex(client);
+
+    await index.write([{ item: buildItemDto(), deleted: false }]);
+    await index.write([{ item: buildItemDto(), deleted: false }]);
+
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'HEAD /_alias/items',
+      'PUT /items_v1',
+      'POST /_bulk',
+      'POST /_bulk',
+    ]);
+    expect(only('PUT', '/items_v1').body).toMatchObject({ aliases: { items: {} } });
+  });
+
+  it('fails the write while Elasticsearch is away, and tries again on the next one', async () => {
+    let up = false;
+    on('HEAD', '/_alias/items', () =>
+      up ? {} : esError(503, { error: { type: 'master_not_discovered_exception' }, status: 503 }),
+    );
+    on('GET', '/_alias/items', () => ({ items_v1: { aliases: { items: {} } } }));
+    on('POST', '/_bulk', bulkOk);
+    const index = new ElasticsearchSearchIndex(client);
+    const batch = [{ item: buildItemDto(), deleted: false }];
+
+    await expect(index.write(batch)).rejects.toBeInstanceOf(errors.ResponseError);
+    await expect(index.ready()).resolves.toBe(false);
+    expect(requests.filter((r) => r.path === '/_bulk')).toEqual([]);
+
+    up = true;
+    await expect(index.ready()).resolves.toBe(true);
+    await expect(index.write(batch)).resolves.toEqual({ failed: [] });
+    expect(requests.filter((r) => r.path === '/_bulk')).toHaveLength(1);
+  });
+});
+
+describe('ElasticsearchSearchIndex.rebuild', () => {
+  it('builds the next generation, writes into it directly, swaps the alias and drops the old one', async () => {
+    let live = 'items_v1';
+    on('HEAD', '/_alias/items', () => ({}));
+    on('GET', '/_alias/items', () => ({ [live]: { aliases: { items: {} } } }));
+    on('GET', '/_resolve/index/:name', () => ({
+      indices: [{ name: 'items_v1', aliases: ['items'], attributes: ['open'] }],
+      aliases: [],
+      data_streams: [],
+    }));
+    on('PUT', '/items_v2', () => ({
+      acknowledged: true,
+      shards_acknowledged: true,
+      index: 'items_v2',
+    }));
+    on('POST', '/_bulk', () => ({ took: 1, errors: false, items: [] }));
+    on('POST', '/_aliases', () => {
+      live = 'items_v2';
+      return { acknowledged: true, errors: false };
+    });
+    on('DELETE', '/items_v1', () => ({ acknowledged: true }));
+    const item = buildItemDto({ version: 9 });
+
+    const rebuild = await new ElasticsearchSearchIndex(client).rebuild();
+    expect(rebuild).toMatchObject({
+      source: 'items_v1',
+      target: 'items_v2',
+      copiesDocuments: true,
+    });
+    expect(only('PUT', '/items_v2').body).toEqual({
+      settings: EXPECTED_SETTINGS,
+      mappings: EXPECTED_MAPPINGS,
+    });
+
+    await rebuild.write([{ item, deleted: false }]);
+    const bulk = only('POST', '/_bulk');
+    // The new generation by name (it has no alias yet), with the item's version as external.
+    expect(bulk.querystring).toEqual({});
+    expect((bulk.body as unknown[])[0]).toEqual({
+      index: { _index: 'items_v2', _id: item.id, version: 9, version_type: 'external' },
+    });
+
+    await rebuild.publish();
+    expect(only('POST', '/_aliases').body).toEqual({
+      actions: [
+        { remove: { index: 'items_v1', alias: 'items' } },
+        { add: { index: 'items_v2', alias: 'items' } },
+      ],
+    });
+    await rebuild.cleanup();
+    expect(only('DELETE', '/items_v1').querystring).toEqual({ ignore_unavailable: 'true' });
+  });
+
+  it('drops the half-built generation when aborted', async () => {
+    aliasReady();
+    on('GET', '/_resolve/index/:name', () => ({
+      indices: [{ name: 'items_v1', aliases: ['items'], attributes: ['open'] }],
+      aliases: [],
+      data_streams: [],
+    }));
+    on('PUT', '/items_v2', () => ({ acknowledged: true, index: 'items_v2' }));
+    on('DELETE', '/items_v2', () => ({ acknowledged: true }));
+
+    const rebuild = await new ElasticsearchSearchIndex(client).rebuild();
+    await rebuild.abort();
+
+    expect(only('DELETE', '/items_v2').querystring).toEqual({ ignore_unavailable: 'true' });
   });
 });

@@ -2,6 +2,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { ItemDto } from '../../items/dto/item.dto';
 import type {
   IndexDocument,
+  IndexRebuild,
   IndexWriteResult,
   SearchHit,
   SearchIndex,
@@ -10,6 +11,7 @@ import type {
   SuggestQuery,
 } from '../search-index.port';
 import { buildSearchBody, buildSuggestBody, sortModeOf } from './elasticsearch-query';
+import { ItemsIndexAdmin } from './index-admin';
 import { ITEMS_ALIAS, type ItemDocument } from './items-index.mapping';
 import { encodeSearchCursor } from './search-cursor';
 
@@ -26,13 +28,54 @@ type WriteFailure = IndexWriteResult['failed'][number];
  */
 export class ElasticsearchSearchIndex implements SearchIndex {
   readonly kind = 'elasticsearch' as const;
+  private readonly admin: ItemsIndexAdmin;
+  private ensured = false;
+  private ensuring: Promise<void> | null = null;
 
   constructor(
     private readonly client: Client,
     private readonly alias: string = ITEMS_ALIAS,
-  ) {}
+  ) {
+    this.admin = new ItemsIndexAdmin(client, alias);
+  }
+
+  /**
+   * Creates the first generation and the alias if they are missing; once that has worked it is not
+   * asked again. Every read and write waits for it, so a write can never reach Elasticsearch before
+   * the mapping does (which would auto-create an unmapped `items` index); a failure (Elasticsearch
+   * down at boot) is retried by the next call.
+   */
+  ensureIndex(): Promise<void> {
+    if (this.ensured) return Promise.resolve();
+    this.ensuring ??= this.admin
+      .ensureIndex()
+      .then(() => {
+        this.ensured = true;
+      })
+      .finally(() => {
+        this.ensuring = null;
+      });
+    return this.ensuring;
+  }
+
+  async ready(): Promise<boolean> {
+    try {
+      await this.ensureIndex();
+      return await this.client.indices.existsAlias({ name: this.alias });
+    } catch {
+      return false;
+    }
+  }
+
+  async rebuild(): Promise<IndexRebuild> {
+    await this.ensureIndex();
+    const source = await this.admin.currentIndex();
+    const target = await this.admin.createNextIndex();
+    return new ElasticsearchRebuild(this.client, this.admin, source, target);
+  }
 
   async search(query: SearchQuery): Promise<SearchPage> {
+    await this.ensureIndex();
     const body = buildSearchBody(query);
     const response = await this.client.search<ItemDocument>({ index: this.alias, ...body });
     const hits = response.hits.hits;
@@ -51,6 +94,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
 
   async suggest(query: SuggestQuery): Promise<string[]> {
     if (query.prefix.trim() === '' || query.limit <= 0) return [];
+    await this.ensureIndex();
     const response = await this.client.search<Pick<ItemDocument, 'title'>>({
       index: this.alias,
       ...buildSuggestBody(query),
@@ -65,37 +109,82 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   /**
-   * One `_bulk` request. External versioning makes every write conditional on `item.version`
-   * being newer than what is stored, so jobs may arrive in any order: a 409 means a newer
-   * version is already there (success), and a 404 on delete means nothing is left to delete.
-   * A transport-level failure (the whole request) throws, so the caller retries the batch.
+   * One `_bulk` request through the alias (`require_alias`: if the alias is missing the request
+   * fails instead of auto-creating an unmapped index). See `bulkWrite`.
    */
   async write(documents: IndexDocument[]): Promise<IndexWriteResult> {
     if (documents.length === 0) return { failed: [] };
-    const operations: Array<BulkOperationContainer | ItemDocument> = [];
-    for (const { item, deleted } of documents) {
-      const target = {
-        _index: this.alias,
-        _id: item.id,
-        version: item.version,
-        version_type: 'external' as const,
-      };
-      if (deleted) {
-        operations.push({ delete: target });
-      } else {
-        operations.push({ index: target }, toDocument(item));
-      }
-    }
-    const response = await this.client.bulk({ operations });
-    if (!response.errors) return { failed: [] };
-
-    const failed: WriteFailure[] = [];
-    response.items.forEach((entry, position) => {
-      const failure = failureOf(entry, documents[position]);
-      if (failure !== null) failed.push(failure);
-    });
-    return { failed };
+    await this.ensureIndex();
+    return bulkWrite(this.client, this.alias, documents, true);
   }
+}
+
+/** A reindex into `target` (the next generation) beside `source` (the live one). */
+class ElasticsearchRebuild implements IndexRebuild {
+  readonly copiesDocuments = true;
+
+  constructor(
+    private readonly client: Client,
+    private readonly admin: ItemsIndexAdmin,
+    readonly source: string,
+    readonly target: string,
+  ) {}
+
+  write(documents: IndexDocument[]): Promise<IndexWriteResult> {
+    if (documents.length === 0) return Promise.resolve({ failed: [] });
+    return bulkWrite(this.client, this.target, documents, false);
+  }
+
+  publish(): Promise<void> {
+    return this.admin.swapAlias(this.source, this.target);
+  }
+
+  cleanup(): Promise<void> {
+    return this.admin.dropIndex(this.source);
+  }
+
+  abort(): Promise<void> {
+    return this.admin.dropIndex(this.target);
+  }
+}
+
+/**
+ * One `_bulk` request. External versioning makes every write conditional on `item.version`
+ * being newer than what is stored, so jobs may arrive in any order: a 409 means a newer
+ * version is already there (success), and a 404 on delete means nothing is left to delete.
+ * A transport-level failure (the whole request) throws, so the caller retries the batch.
+ */
+async function bulkWrite(
+  client: Client,
+  index: string,
+  documents: IndexDocument[],
+  requireAlias: boolean,
+): Promise<IndexWriteResult> {
+  const operations: Array<BulkOperationContainer | ItemDocument> = [];
+  for (const { item, deleted } of documents) {
+    const target = {
+      _index: index,
+      _id: item.id,
+      version: item.version,
+      version_type: 'external' as const,
+    };
+    if (deleted) {
+      operations.push({ delete: target });
+    } else {
+      operations.push({ index: target }, toDocument(item));
+    }
+  }
+  const response = await client.bulk(
+    requireAlias ? { operations, require_alias: true } : { operations },
+  );
+  if (!response.errors) return { failed: [] };
+
+  const failed: WriteFailure[] = [];
+  response.items.forEach((entry, position) => {
+    const failure = failureOf(entry, documents[position]);
+    if (failure !== null) failed.push(failure);
+  });
+  return { failed };
 }
 
 function failureOf(

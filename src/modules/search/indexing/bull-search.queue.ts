@@ -140,7 +140,8 @@ export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnM
 
   async retryFailed(): Promise<number> {
     const failed = await this.queue.getFailed();
-    await Promise.all(failed.map((job) => job.retry()));
-    return failed.length;
+    // Another process may retry the same job at the same time: Bull refuses the second retry.
+    const results = await Promise.allSettled(failed.map((job) => job.retry()));
+    return results.filter((r) => r.status === 'fulfilled').length;
   }
 }

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
+import type { AuthUser } from '../../../common/auth/role';
+import { SEARCH_INDEX, type SearchIndex } from '../search-index.port';
+import { ACTIVE_SLOT, type ReindexJobEntity } from './reindex-job.entity';
+import { toReindexJobDto, type ReindexJobDto } from './reindex-job.dto';
+import { ReindexAlreadyActive, ReindexJobNotFound } from './reindex.exceptions';
+import { ReindexRepository } from './reindex.repository';
+import { REINDEX_STALE_MS, ReindexRunner } from './reindex-runner';
+
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Starts full reindex jobs (one unfinished at a time) and reports their progress. */
+@Injectable()
+export class SearchReindexService {
+  constructor(
+    private readonly repo: ReindexRepository,
+    private readonly runner: ReindexRunner,
+    @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
+  ) {}
+
+  /** Queues a reindex; a process with workers runs it (this one at once, if it has them). */
+  async start(requester: AuthUser): Promise<ReindexJobDto> {
+    const now = new Date();
+    // A job whose process died must not block a new one forever.
+    await this.repo.failAbandoned(new Date(now.getTime() - REINDEX_STALE_MS), now);
+    const job: ReindexJobEntity = {
+      id: randomUUID(),
+      status: 'queued',
+      phase: 'queued',
+      driver: this.index.kind,
+      sourceIndex: null,
+      targetIndex: null,
+      total: 0,
+      processed: 0,
+      reapplied: 0,
+      rejected: 0,
+      error: null,
+      activeSlot: ACTIVE_SLOT,
+      requestedBy: requester.id,
+      owner: null,
+      heartbeatAt: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+    };
+    try {
+      await this.repo.insert(job);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const active = await this.repo.findActive();
+      throw new ReindexAlreadyActive(active?.id ?? null);
+    }
+    this.runner.wake();
+    return toReindexJobDto(job);
+  }
+
+  async get(id: string): Promise<ReindexJobDto> {
+    const job = await this.repo.findById(id);
+    if (!job) throw new ReindexJobNotFound();
+    return toReindexJobDto(job);
+  }
+}
