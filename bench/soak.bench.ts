@@ -1,0 +1,631 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { processCpuMs } from './lib/cpu';
+import { FeedSockets, WriteDeliveries } from './lib/feed-sockets';
+import { mapLimited, requestJson, stringField } from './lib/http';
+import { signUp, startKeel } from './lib/keel';
+import type { SignedIn } from './lib/keel';
+import type { Measurement } from './lib/load';
+import { out, progress } from './lib/log';
+import { percentile, runPaced } from './lib/paced-load';
+import type { PacedRoute, RouteStats } from './lib/paced-load';
+import { loadAverageLine, sampleMemory } from './lib/process-memory';
+import type { MemorySample } from './lib/process-memory';
+import type { BenchSuite, SuiteContext } from './lib/suite';
+import { wants } from './lib/suite';
+import type { ScenarioResult } from './lib/table';
+
+/**
+ * Soak (issue 6, point 8): one Keel process (WORKERS=inline, MariaDB + Redis) under a fixed mixed
+ * load for a long time, with feed subscribers connected throughout. Nothing is compared to a
+ * baseline: the run must serve everything without an error, deliver every write's event to every
+ * socket once, and keep its heap and RSS flat after the warm-up.
+ */
+
+/** Goal: heap and RSS grow less than this from the start to the end of the measured period. */
+const GOAL_GROWTH = 0.1;
+/** Users whose tokens the readers and sockets share (one author writes). */
+const READERS = 10;
+/** How long the last writes' events may take to arrive after the load stops. */
+const DRAIN_TIMEOUT_MS = 15_000;
+
+/** Words of the generated items; searches ask for one of them. */
+const WORDS = (
+  'harbour valley meadow orchard canyon glacier desert lagoon prairie tundra volcano castle ' +
+  'tower cottage museum gallery studio factory station airport railway tunnel canal beacon ' +
+  'recipe bread butter cheese honey pepper garlic tomato lemon cherry walnut battery monitor ' +
+  'keyboard printer router speaker laptop violin guitar piano trumpet falcon heron otter ' +
+  'badger maple birch willow cedar tulip orchid lavender invoice receipt ledger forecast'
+).split(' ');
+const FILLER = 'the of and to in is that for it with on as this by from at'.split(' ');
+
+interface SoakRates {
+  get: number;
+  list: number;
+  search: number;
+  create: number;
+  update: number;
+}
+
+interface SoakSettings {
+  seconds: number;
+  warmup: number;
+  sockets: number;
+  items: number;
+  sampleSeconds: number;
+  rates: SoakRates;
+}
+
+function intEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return value;
+}
+
+const DEFAULT_RATES: SoakRates = { get: 30, list: 10, search: 5, create: 3, update: 5 };
+
+/** BENCH_SOAK_RATES, e.g. `get=30,list=10,search=5,create=3,update=5` (requests/s; 0 = off). */
+function readRates(): SoakRates {
+  const rates = { ...DEFAULT_RATES };
+  const raw = process.env.BENCH_SOAK_RATES?.trim();
+  if (!raw) return rates;
+  for (const part of raw.split(',')) {
+    const [key, value] = part.split('=').map((s) => s.trim());
+    const rate = Number(value);
+    if (!key || !(key in rates) || !Number.isFinite(rate) || rate < 0 || rate > 1000) {
+      throw new Error(
+        `BENCH_SOAK_RATES: "${part}" is not <route>=<0..1000> with route one of ` +
+          Object.keys(rates).join(', '),
+      );
+    }
+    rates[key as keyof SoakRates] = rate;
+  }
+  return rates;
+}
+
+function readSoakSettings(): SoakSettings {
+  const seconds = intEnv('BENCH_SOAK_SECONDS', 600, 10, 86_400);
+  return {
+    seconds,
+    warmup: intEnv('BENCH_SOAK_WARMUP', 60, 0, 3600),
+    sockets: intEnv('BENCH_SOAK_SOCKETS', 200, 0, 5000),
+    items: intEnv('BENCH_SOAK_ITEMS', 1000, 10, 100_000),
+    sampleSeconds: intEnv(
+      'BENCH_SOAK_SAMPLE_SECONDS',
+      Math.max(5, Math.round(seconds / 40)),
+      1,
+      3600,
+    ),
+    rates: readRates(),
+  };
+}
+
+const pick = <T>(list: readonly T[]): T => {
+  const value = list[Math.floor(Math.random() * list.length)];
+  if (value === undefined) throw new Error('pick from an empty list');
+  return value;
+};
+
+/** 40–80 words of text, a third of them from WORDS, so every search word matches some items. */
+function itemBody(): string {
+  const n = 40 + Math.floor(Math.random() * 41);
+  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? pick(WORDS) : pick(FILLER))).join(' ');
+}
+
+function itemInput(title: string): Record<string, unknown> {
+  return { title, body: itemBody(), tags: ['soak', pick(WORDS)], status: 'published' };
+}
+
+const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+const mb = (bytes: number | null): string =>
+  bytes === null ? '?' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const pct = (ratio: number | null): string =>
+  ratio === null ? '?' : `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)} %`;
+
+async function seedItems(url: string, author: SignedIn, count: number): Promise<string[]> {
+  progress(`soak: seeding ${count} published items through POST /items`);
+  const started = performance.now();
+  const ids = await mapLimited(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (n) => {
+      const res = await requestJson(`${url}/items`, {
+        method: 'POST',
+        token: author.accessToken,
+        body: itemInput(`Soak seed ${n} ${pick(WORDS)}`),
+        expect: [201],
+      });
+      return stringField(res.body, 'id');
+    },
+  );
+  progress(`soak: seeded ${count} items in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return ids;
+}
+
+/** Growth of a memory figure: the lowest value of the last window vs the lowest of the first. */
+interface Growth {
+  start: number | null;
+  end: number | null;
+  startFloor: number | null;
+  endFloor: number | null;
+  /** (endFloor − startFloor) / startFloor */
+  ratio: number | null;
+}
+
+function growthOf(
+  samples: readonly MemorySample[],
+  seconds: number,
+  value: (s: MemorySample) => number | null,
+): Growth {
+  const measured = samples.filter((s) => s.atSeconds >= 0 && s.atSeconds <= seconds + 30);
+  const window = Math.max(seconds * 0.1, 1);
+  const first = measured.filter((s) => s.atSeconds <= window);
+  const last = measured.filter((s) => s.atSeconds >= seconds - window);
+  const floor = (list: readonly MemorySample[]): number | null => {
+    const values = list.map(value).filter((v): v is number => v !== null);
+    return values.length > 0 ? Math.min(...values) : null;
+  };
+  const start = measured[0] ? value(measured[0]) : null;
+  const endSample = measured[measured.length - 1];
+  const end = endSample ? value(endSample) : null;
+  const startFloor = floor(first.length > 0 ? first : measured.slice(0, 1));
+  const endFloor = floor(last.length > 0 ? last : measured.slice(-1));
+  const ratio =
+    startFloor !== null && endFloor !== null && startFloor > 0
+      ? (endFloor - startFloor) / startFloor
+      : null;
+  return { start, end, startFloor, endFloor, ratio };
+}
+
+function measurementOf(
+  stats: RouteStats,
+  seconds: number,
+  cpuMsPerRequest: number | null,
+): Measurement {
+  const sorted = Float64Array.from(stats.latencies).sort();
+  const average =
+    stats.latencies.length > 0
+      ? stats.latencies.reduce((a, b) => a + b, 0) / stats.latencies.length
+      : 0;
+  return {
+    requestsPerSecond: stats.ok / seconds,
+    latencyP50Ms: percentile(sorted, 50),
+    latencyP99Ms: percentile(sorted, 99),
+    latencyAverageMs: average,
+    requests: stats.ok,
+    durationSeconds: seconds,
+    non2xx: stats.badStatus,
+    errors: stats.transportErrors,
+    timeouts: 0,
+    statusCodes: stats.statusCodes,
+    serverCpuMsPerRequest: cpuMsPerRequest,
+  };
+}
+
+function formatRows(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]): string =>
+    row
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+      .join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+async function soak(ctx: SuiteContext, soakSettings: SoakSettings): Promise<ScenarioResult[]> {
+  const s = soakSettings;
+  const metricsToken = randomBytes(32).toString('hex');
+  const keel = await startKeel({
+    name: 'keel (soak)',
+    infra: ctx.infra,
+    settings: ctx.settings,
+    redisKeyPrefix: `${ctx.infra.redisKeyPrefix}soak:`,
+    // Short enough that reads keep missing, refilling and evicting the cache during the run.
+    cacheTtlSeconds: 60,
+    workers: 'inline',
+    env: { METRICS_TOKEN: metricsToken, REALTIME_RATE_LIMIT: '1000' },
+  });
+  ctx.cleanup.add('stop soak Keel', () => keel.child.stop());
+  const sockets = new FeedSockets('soak');
+  ctx.cleanup.add('close soak sockets', () => sockets.close());
+  try {
+    const author = await signUp(keel.url, 'soak-author', ctx.runId);
+    const readers: SignedIn[] = [];
+    for (let u = 0; u < READERS; u++) readers.push(await signUp(keel.url, `soak-${u}`, ctx.runId));
+    const ids = await seedItems(keel.url, author, s.items);
+
+    const totalSeconds = s.warmup + s.seconds;
+    const capacity = Math.ceil((s.rates.create + s.rates.update) * totalSeconds) + 10;
+    const deliveries = new WriteDeliveries(capacity, s.sockets, `soak-${ctx.runId}`);
+    if (s.sockets > 0) {
+      await sockets.connect(
+        keel.url,
+        readers.map((r) => r.accessToken),
+        s.sockets,
+      );
+    }
+    sockets.record(deliveries);
+
+    const readerToken = (): string => pick(readers).accessToken;
+    const writeOf = new Map<string, number>();
+    const allRoutes: PacedRoute[] = [
+      {
+        name: 'GET /items/:id',
+        rate: s.rates.get,
+        next: () => ({
+          method: 'GET',
+          path: `/items/${pick(ids)}`,
+          headers: bearer(readerToken()),
+        }),
+      },
+      {
+        name: 'GET /items?limit=20',
+        rate: s.rates.list,
+        next: () => ({ method: 'GET', path: '/items?limit=20', headers: bearer(readerToken()) }),
+      },
+      {
+        name: 'GET /search/items?q=',
+        rate: s.rates.search,
+        next: () => ({
+          method: 'GET',
+          path: `/search/items?q=${encodeURIComponent(pick(WORDS))}`,
+          headers: bearer(readerToken()),
+        }),
+      },
+      {
+        name: 'POST /items',
+        rate: s.rates.create,
+        next: (n) => {
+          const write = deliveries.titleFor('create');
+          writeOf.set(`create ${n}`, write.n);
+          return {
+            method: 'POST',
+            path: '/items',
+            headers: bearer(author.accessToken),
+            body: JSON.stringify(itemInput(write.title)),
+          };
+        },
+        onSuccess: (n) => {
+          const write = writeOf.get(`create ${n}`);
+          if (write !== undefined) deliveries.accept(write);
+          writeOf.delete(`create ${n}`);
+        },
+      },
+      {
+        name: 'PATCH /items/:id',
+        rate: s.rates.update,
+        // Seeded items in turn: an item is changed again only after all others were.
+        next: (n) => {
+          const write = deliveries.titleFor('update');
+          writeOf.set(`update ${n}`, write.n);
+          return {
+            method: 'PATCH',
+            path: `/items/${ids[n % ids.length] ?? ''}`,
+            headers: bearer(author.accessToken),
+            body: JSON.stringify({ title: write.title }),
+          };
+        },
+        onSuccess: (n) => {
+          const write = writeOf.get(`update ${n}`);
+          if (write !== undefined) deliveries.accept(write);
+          writeOf.delete(`update ${n}`);
+        },
+      },
+    ];
+    const routes = allRoutes.filter((r) => r.rate > 0);
+
+    const samples: MemorySample[] = [];
+    const sampling: Promise<void>[] = [];
+    let measuredStartedAt: number | null = null;
+    let cpuAtStart: number | null = null;
+    let benchCpuAtStart: number | null = null;
+    let loadAtStart: string | null = null;
+    let sampler: NodeJS.Timeout | undefined;
+    const takeSample = (): void => {
+      const atSeconds =
+        measuredStartedAt === null ? -s.warmup : (performance.now() - measuredStartedAt) / 1000;
+      sampling.push(
+        sampleMemory({ keelUrl: keel.url, metricsToken, pid: keel.child.pid, atSeconds }).then(
+          (sample) => {
+            samples.push(sample);
+          },
+        ),
+      );
+    };
+
+    const rateText = routes.map((r) => `${r.name} ${r.rate}/s`).join(', ');
+    progress(
+      `soak: ${s.warmup} s warm-up + ${s.seconds} s at ${rateText}, ${s.sockets} feed sockets; ` +
+        `memory every ${s.sampleSeconds} s; loadavg ${loadAverageLine() ?? '?'}`,
+    );
+    takeSample();
+    const run = await runPaced({
+      url: keel.url,
+      routes,
+      warmupSeconds: s.warmup,
+      seconds: s.seconds,
+      onMeasuredStart: () => {
+        measuredStartedAt = performance.now();
+        cpuAtStart = processCpuMs(keel.child.pid);
+        benchCpuAtStart = processCpuMs(process.pid);
+        loadAtStart = loadAverageLine();
+        deliveries.startMeasuring();
+        progress(
+          `soak: warm-up over, measuring for ${s.seconds} s (loadavg ${loadAtStart ?? '?'})`,
+        );
+        takeSample();
+        let ticks = 0;
+        sampler = setInterval(() => {
+          takeSample();
+          ticks += 1;
+          if ((ticks * s.sampleSeconds) % 60 < s.sampleSeconds) {
+            const last = samples[samples.length - 1];
+            progress(
+              `soak: ${Math.round((performance.now() - (measuredStartedAt ?? 0)) / 1000)} s, ` +
+                `heap ${mb(last?.heapUsedBytes ?? null)}, RSS ${mb(last?.rssBytes ?? null)}, ` +
+                `loadavg ${last?.loadAverage1m ?? '?'}`,
+            );
+          }
+        }, s.sampleSeconds * 1000);
+      },
+    });
+    clearInterval(sampler);
+    const cpuAtEnd = processCpuMs(keel.child.pid);
+    const benchCpuAtEnd = processCpuMs(process.pid);
+    const loadAtEnd = loadAverageLine();
+    takeSample();
+    await Promise.all(sampling);
+    progress(`soak: load over (loadavg ${loadAtEnd ?? '?'}); waiting for the last events`);
+    await deliveries.drained(DRAIN_TIMEOUT_MS);
+    const connectedAtEnd = sockets.connected;
+    sockets.record(null);
+    // One more look once the load has stopped (not part of the growth figures).
+    const idle = await sampleMemory({
+      keelUrl: keel.url,
+      metricsToken,
+      pid: keel.child.pid,
+      atSeconds: (performance.now() - (measuredStartedAt ?? performance.now())) / 1000,
+    });
+    samples.sort((a, b) => a.atSeconds - b.atSeconds);
+
+    // ---- figures ----
+    const seconds = (run.measuredTo - run.measuredFrom) / 1000;
+    const served = [...run.measured.values()].reduce((a, st) => a + st.ok, 0);
+    const cpuPerRequest =
+      cpuAtStart !== null && cpuAtEnd !== null && served > 0
+        ? (cpuAtEnd - cpuAtStart) / served
+        : null;
+    const errorsIn = (phase: Map<string, RouteStats>): number =>
+      [...phase.values()].reduce((a, st) => a + st.badStatus + st.transportErrors, 0);
+    const measuredErrors = errorsIn(run.measured);
+    const warmupErrors = errorsIn(run.warmup);
+    const expected = deliveries.expected;
+    const received = deliveries.received;
+    const missing = expected - received;
+    const heap = growthOf(samples, s.seconds, (x) => x.heapUsedBytes);
+    const rss = growthOf(samples, s.seconds, (x) => x.rssBytes);
+    const memoryOk =
+      heap.ratio !== null &&
+      rss.ratio !== null &&
+      heap.ratio < GOAL_GROWTH &&
+      rss.ratio < GOAL_GROWTH;
+
+    const results: ScenarioResult[] = [];
+    let index = 0;
+    for (const route of routes) {
+      index += 1;
+      const stats = run.measured.get(route.name);
+      const warm = run.warmup.get(route.name);
+      if (!stats) continue;
+      const notes = [
+        `${stats.sent} sent, ${stats.ok} answered 2xx/3xx, ${stats.badStatus} other statuses, ` +
+          `${stats.transportErrors} without an answer (warm-up: ${warm?.sent ?? 0} sent, ` +
+          `${(warm?.badStatus ?? 0) + (warm?.transportErrors ?? 0)} errors)`,
+        ...[...stats.errorSamples, ...(warm?.errorSamples ?? [])].map((e) => `error: ${e}`),
+      ];
+      const m = measurementOf(stats, seconds, null);
+      results.push({
+        id: `s${index}`,
+        title: `soak: ${route.name} at ${route.rate}/s`,
+        keel: m,
+        baseline: null,
+        ratio: null,
+        goal: null,
+        verdict:
+          stats.badStatus +
+            stats.transportErrors +
+            (warm?.badStatus ?? 0) +
+            (warm?.transportErrors ?? 0) >
+            0 || stats.ok === 0
+            ? 'invalid'
+            : '-',
+        notes,
+      });
+    }
+
+    const deliverySorted = Float64Array.from(deliveries.latencies).sort();
+    const deliveryMeasurement: Measurement = {
+      requestsPerSecond: deliveries.latencies.length / seconds,
+      latencyP50Ms: percentile(deliverySorted, 50),
+      latencyP99Ms: percentile(deliverySorted, 99),
+      latencyAverageMs:
+        deliveries.latencies.length > 0
+          ? deliveries.latencies.reduce((a, b) => a + b, 0) / deliveries.latencies.length
+          : 0,
+      requests: received,
+      durationSeconds: seconds,
+      non2xx: 0,
+      errors: missing + deliveries.duplicates,
+      timeouts: 0,
+      statusCodes: {},
+      serverCpuMsPerRequest: null,
+    };
+    if (s.sockets > 0) {
+      results.push({
+        id: `s${++index}`,
+        title: `soak: item events to ${s.sockets} feed sockets`,
+        keel: deliveryMeasurement,
+        baseline: null,
+        ratio: null,
+        goal: null,
+        verdict: missing + deliveries.duplicates + deliveries.unknown > 0 ? 'invalid' : '-',
+        notes: [
+          `${received} of ${expected} expected deliveries (${deliveries.acceptedCount} accepted ` +
+            `writes × ${s.sockets} sockets, warm-up included), ${missing} missing, ` +
+            `${deliveries.duplicates} duplicates, ${deliveries.unknown} unknown; ` +
+            `${connectedAtEnd} sockets connected at the end, ${sockets.disconnects} disconnects`,
+          'req/s column = deliveries/s of writes sent in the measured period; latency = receive − ' +
+            'send of the POST/PATCH, in the bench process (its event loop carries the load too)',
+        ],
+      });
+    }
+
+    const totalStats: Measurement = (() => {
+      const all: number[] = [];
+      for (const st of run.measured.values()) all.push(...st.latencies);
+      const merged: RouteStats = {
+        sent: 0,
+        ok: served,
+        badStatus: 0,
+        transportErrors: 0,
+        statusCodes: {},
+        latencies: all,
+        errorSamples: [],
+      };
+      for (const st of run.measured.values()) {
+        merged.sent += st.sent;
+        merged.badStatus += st.badStatus;
+        merged.transportErrors += st.transportErrors;
+        for (const [code, n] of Object.entries(st.statusCodes)) {
+          merged.statusCodes[code] = (merged.statusCodes[code] ?? 0) + n;
+        }
+      }
+      return measurementOf(merged, seconds, cpuPerRequest);
+    })();
+    const allErrors = measuredErrors + warmupErrors;
+    const deliveryProblems = missing + deliveries.duplicates + deliveries.unknown;
+    const loadLine = `machine load (/proc/loadavg): measured start ${loadAtStart ?? '?'}, end ${loadAtEnd ?? '?'}`;
+    const benchCpu =
+      benchCpuAtStart !== null && benchCpuAtEnd !== null
+        ? `${((benchCpuAtEnd - benchCpuAtStart) / 10 / seconds).toFixed(0)} %`
+        : '?';
+    const keelCpu =
+      cpuAtStart !== null && cpuAtEnd !== null
+        ? `${((cpuAtEnd - cpuAtStart) / 10 / seconds).toFixed(0)} %`
+        : '?';
+    results.push({
+      id: `s${++index}`,
+      title: `soak: all routes, ${s.seconds} s after ${s.warmup} s warm-up`,
+      keel: totalStats,
+      baseline: null,
+      ratio: null,
+      goal: null,
+      verdict: allErrors > 0 || deliveryProblems > 0 ? 'invalid' : memoryOk ? 'pass' : 'fail',
+      notes: [
+        `requests served ${served} in ${seconds.toFixed(0)} s, errors ${allErrors} ` +
+          `(measured ${measuredErrors}, warm-up ${warmupErrors}); must be 0`,
+        `heap used (nodejs_heap_size_used_bytes): start ${mb(heap.start)}, end ${mb(heap.end)}; ` +
+          `floor of first/last 10 %: ${mb(heap.startFloor)} → ${mb(heap.endFloor)} ` +
+          `(${pct(heap.ratio)}, goal < ${GOAL_GROWTH * 100} %)`,
+        `RSS (/proc VmRSS): start ${mb(rss.start)}, end ${mb(rss.end)}; floor of first/last 10 %: ` +
+          `${mb(rss.startFloor)} → ${mb(rss.endFloor)} (${pct(rss.ratio)}, goal < ${GOAL_GROWTH * 100} %)`,
+        `after the load stopped: heap ${mb(idle.heapUsedBytes)}, RSS ${mb(idle.rssBytes)}`,
+        `CPU: Keel ${keelCpu} of one core (${cpuPerRequest === null ? '?' : cpuPerRequest.toFixed(2)} ms per request, fan-out included), bench process ${benchCpu}; bench send lag max ${run.maxSendLagMs.toFixed(0)} ms`,
+        loadLine,
+        `memory samples (s: heap MB / RSS MB / loop lag p99 ms / load): ` +
+          samples
+            .map(
+              (x) =>
+                `${x.atSeconds.toFixed(0)}: ${mb(x.heapUsedBytes).replace(' MB', '')}/` +
+                `${mb(x.rssBytes).replace(' MB', '')}/${x.eventLoopLagP99Ms?.toFixed(0) ?? '?'}/` +
+                `${x.loadAverage1m ?? '?'}`,
+            )
+            .join(', '),
+        'verdict: invalid on any error or missing/duplicate event, else pass when heap and RSS ' +
+          'floors grow < 10 %; the floor (lowest sample of a window) is used because a single heap ' +
+          'sample swings with garbage collection',
+      ],
+    });
+
+    // The soak's own table: per route served, errors and latency; memory at start and end.
+    const routeRows = routes.map((route) => {
+      const st = run.measured.get(route.name);
+      const warm = run.warmup.get(route.name);
+      const sorted = Float64Array.from(st?.latencies ?? []).sort();
+      return [
+        route.name,
+        `${route.rate}`,
+        `${st?.ok ?? 0}`,
+        `${(st?.badStatus ?? 0) + (st?.transportErrors ?? 0)}`,
+        `${(warm?.badStatus ?? 0) + (warm?.transportErrors ?? 0)}`,
+        percentile(sorted, 50).toFixed(1),
+        percentile(sorted, 99).toFixed(1),
+        (sorted[sorted.length - 1] ?? 0).toFixed(1),
+      ];
+    });
+    if (s.sockets > 0) {
+      routeRows.push([
+        `feed events (${s.sockets} sockets)`,
+        '-',
+        `${received}/${expected}`,
+        `${missing + deliveries.duplicates}`,
+        '-',
+        percentile(deliverySorted, 50).toFixed(1),
+        percentile(deliverySorted, 99).toFixed(1),
+        (deliverySorted[deliverySorted.length - 1] ?? 0).toFixed(1),
+      ]);
+    }
+    out('');
+    out(`Soak: ${s.seconds} s measured after ${s.warmup} s warm-up`);
+    out(
+      formatRows(
+        ['route', 'rate/s', 'served', 'errors', 'warm-up errors', 'p50 ms', 'p99 ms', 'max ms'],
+        routeRows,
+      ),
+    );
+    out('');
+    out(
+      formatRows(
+        ['memory', 'start', 'end', 'start floor', 'end floor', 'growth', 'idle after'],
+        [
+          [
+            'heap used',
+            mb(heap.start),
+            mb(heap.end),
+            mb(heap.startFloor),
+            mb(heap.endFloor),
+            pct(heap.ratio),
+            mb(idle.heapUsedBytes),
+          ],
+          [
+            'RSS',
+            mb(rss.start),
+            mb(rss.end),
+            mb(rss.startFloor),
+            mb(rss.endFloor),
+            pct(rss.ratio),
+            mb(idle.rssBytes),
+          ],
+        ],
+      ),
+    );
+    out(loadLine);
+    return results;
+  } finally {
+    sockets.close();
+    await keel.child.stop();
+  }
+}
+
+async function runSoak(ctx: SuiteContext): Promise<ScenarioResult[]> {
+  if (!wants(ctx.settings, 's')) return [];
+  return soak(ctx, readSoakSettings());
+}
+
+export const soakSuite: BenchSuite = { name: 'soak', run: runSoak };
