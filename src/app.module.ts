@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { LifecycleModule } from './common/lifecycle/lifecycle.module';
 import { buildLoggerParams } from './common/logging/logger.options';
 import type { AppConfig } from './config/configuration';
 import { AppCacheModule } from './cache/app-cache.module';
@@ -33,6 +34,7 @@ export class AppModule {
           useFactory: (cs: ConfigService<AppConfig, true>) =>
             buildLoggerParams(cs.get('log', { infer: true })),
         }),
+        LifecycleModule,
         DatabaseModule,
         AppCacheModule,
         OutboxModule,

@@ -3,7 +3,14 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { HttpDrain } from './common/lifecycle/http-drain';
+import { onShutdownSignals } from './common/lifecycle/shutdown-signals';
+import { ShutdownState } from './common/lifecycle/shutdown-state';
 import { ConfigError, loadConfig } from './config/configuration';
+import { RealtimeServer } from './modules/realtime/realtime-server';
+
+/** Longest wait for sockets to go after `server:shutdown` before they are dropped. */
+const SOCKETS_CLOSE_MS = 2000;
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -23,24 +30,24 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   configureApp(app);
+  const http = new HttpDrain(app.getHttpServer());
   await app.listen(config.http.port, config.http.host);
 
-  // Graceful shutdown (in place of enableShutdownHooks, which re-raises the signal): stop accepting
-  // connections, let in-flight requests finish, run the modules' shutdown hooks, close the pools,
-  // then exit 0; a stuck dependency cannot hold the process past the grace period.
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`Keel received ${signal}, shutting down\n`);
-    setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // SIGTERM/SIGINT: readiness turns false, new connections are refused, sockets are told and
+  // closed, in-flight requests finish, then the modules stop in order (relay batch, active jobs,
+  // reindex job back to the queue) and the pools close; exit 0, or 1 past SHUTDOWN_GRACE_MS.
+  onShutdownSignals({
+    graceMs: config.http.shutdownGraceMs,
+    process: 'api',
+    stop: async () => {
+      app.get(ShutdownState).begin();
+      http.stopAccepting();
+      await app.get(RealtimeServer).closeSockets(SOCKETS_CLOSE_MS);
+      await http.idle();
+      http.closeIdleConnections();
+      await app.close();
+    },
+  });
   process.stdout.write(`Keel listening on http://localhost:${config.http.port} (docs: /docs)\n`);
 }
 

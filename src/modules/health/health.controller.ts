@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
+import { ShutdownState } from '../../common/lifecycle/shutdown-state';
 import { AppError } from '../../common/errors/app-error';
 import { ApiProblems } from '../../common/swagger/api-problems.decorator';
 import { DependencyIndicators } from './dependency.indicators';
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly deps: DependencyIndicators,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -31,11 +33,17 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: database, plus Redis and Elasticsearch when configured (503 if any is down)',
+      'Readiness: database, plus Redis and Elasticsearch when configured (503 if any is down, and from the moment the process starts shutting down)',
   })
   @HealthCheck()
   @ApiProblems(503)
   async ready(): Promise<HealthCheckResult> {
+    // First thing on SIGTERM, so load balancers stop sending new traffic here.
+    if (this.shutdown.draining) {
+      throw new AppError('service_unavailable', 'Not ready: shutting down.', {
+        retryAfterSeconds: 5,
+      });
+    }
     try {
       return await this.health.check([
         () => this.db.pingCheck('database', { timeout: 1500 }),

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  OnModuleDestroy,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -29,7 +29,7 @@ export function backoffMs(attempts: number): number {
  * periodic sweep (which also picks up rows left by a process that died before dispatching them).
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly settings: AppConfig['outbox'];
@@ -62,7 +62,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * First of the shutdown hooks: no new batch is claimed and the one in progress finishes while its
+   * subscribers (queue, Redis) and the pool are still open. Rows it could not publish stay pending
+   * (their lease expires) for another process.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;

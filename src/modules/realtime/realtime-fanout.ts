@@ -14,7 +14,8 @@ import { RealtimeServer } from './realtime-server';
  * - otherwise: the owner and the admins only. If it was published before the change (unpublish),
  *   the item's room and the feed, minus the owner and admins, get `item.deleted` with the id only.
  * Through the Redis adapter the broadcast reaches sockets on every process; only the process whose
- * relay dispatched the outbox row emits it.
+ * relay dispatched the outbox row emits it. A worker process has no socket.io server: it emits
+ * through the Redis emitter, which the API processes' adapters receive the same way.
  */
 @Injectable()
 export class RealtimeFanout implements OnModuleInit {
@@ -32,14 +33,13 @@ export class RealtimeFanout implements OnModuleInit {
 
   async handle(event: OutboxEvent): Promise<void> {
     if (!isItemEvent(event)) return;
-    const ns = this.server.namespace;
-    if (!ns) return;
+    if (!this.server.broadcaster()) return;
     if (!(await this.ledger.advance(event.aggregateId, event.version))) return;
     this.emit(event);
   }
 
   private emit(event: ItemEvent): void {
-    const ns = this.server.namespace;
+    const ns = this.server.broadcaster();
     if (!ns) return;
     const { item, previousStatus } = event.payload;
     const privileged = [rooms.user(item.ownerId), rooms.admins];

@@ -19,7 +19,15 @@ export const SERVER_EVENTS = {
   authExpired: 'auth:expired',
   authRevoked: 'auth:revoked',
   error: 'realtime:error',
+  shutdown: 'server:shutdown',
 } as const;
+
+/** Sent to every socket of a process that is shutting down, just before its connection closes. */
+export interface ShutdownMessage {
+  reason: 'shutdown';
+  /** socket.io-client reconnects by itself (to another process behind the load balancer). */
+  reconnect: true;
+}
 
 export type RealtimeErrorCode =
   | 'unauthorized'

@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bull';
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
@@ -28,10 +29,14 @@ import { SearchIndexer } from './search-indexer';
 const ENQUEUE_TIMEOUT_MS = 3000;
 /** At shutdown, how long to wait for Bull's Redis clients to be ready before closing them. */
 const READY_TIMEOUT_MS = 2000;
+/** At shutdown, how long to wait for the active jobs before going on (they return to waiting). */
+const CLOSE_WAIT_MS = 10_000;
 
 /** The search-index queue on Bull (REDIS_URL set). */
 @Injectable()
-export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnModuleDestroy {
+export class BullSearchQueue
+  implements SearchQueue, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(BullSearchQueue.name);
   private readonly batcher: Batcher<SearchIndexJob>;
   private readonly jobOptions: JobOptions;
@@ -96,6 +101,25 @@ export class BullSearchQueue implements SearchQueue, OnApplicationBootstrap, OnM
             }),
       ),
     );
+  }
+
+  /**
+   * After the outbox relay has stopped (onModuleDestroy) and before the pools close
+   * (onApplicationShutdown): Bull stops taking jobs and waits for the active ones, so none is left
+   * in `active` and none runs against a closed pool. A job still active when the grace period ends
+   * goes back to waiting through Bull's stalled-job check once its lock expires.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.batcher.drain();
+    const closed = this.queue.close();
+    closed.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    // Redis gone: Bull's close would wait for a reconnect; the grace period is the real bound.
+    await Promise.race([
+      closed,
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   async enqueue(jobs: SearchIndexJob[]): Promise<void> {

@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { LifecycleModule } from './common/lifecycle/lifecycle.module';
+import { buildLoggerParams } from './common/logging/logger.options';
+import type { AppConfig } from './config/configuration';
+import { DatabaseModule } from './database/database.module';
+import { OutboxModule } from './modules/outbox/outbox.module';
+import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module';
+import { SearchModule } from './modules/search/search.module';
+
+/**
+ * The worker process (worker.ts): the background work of the application without HTTP or a
+ * socket.io server. The outbox relay, the search-index queue processors, the reindex runner and
+ * failed-job recovery run as they do in an API with WORKERS=inline (they are the same providers,
+ * switched on by `workers: 'inline'`); realtime fan-out broadcasts through the Redis emitter, which
+ * the API processes' socket.io Redis adapters deliver to their clients.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (config.workers !== 'inline') {
+      throw new Error('WorkerModule needs a configuration with workers: inline');
+    }
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (cs: ConfigService<AppConfig, true>) =>
+            buildLoggerParams(cs.get('log', { infer: true })),
+        }),
+        LifecycleModule,
+        DatabaseModule,
+        OutboxModule,
+        SearchModule.forRoot(config),
+        RealtimeFanoutModule,
+      ],
+    };
+  }
+}
