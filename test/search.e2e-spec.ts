@@ -335,6 +335,23 @@ describe('search (database driver)', () => {
     }
   });
 
+  it('still reports the total on a page left past the last match by deletions', async () => {
+    const w = word();
+    const made: ItemBody[] = [];
+    for (let i = 0; i < 3; i += 1) made.push(await create(alice, { title: `${w} ${i}` }));
+    const first = await search(alice, { q: w, limit: 2 });
+    expect({ n: first.data.length, total: first.total }).toEqual({ n: 2, total: 3 });
+    for (const item of made.slice(0, 2)) {
+      await t.http().delete(`/items/${item.id}`).set('Authorization', alice.bearer).expect(204);
+    }
+    const second = await search(alice, { q: w, limit: 2, cursor: first.nextCursor! });
+    expect({ ids: ids(second), total: second.total, next: second.nextCursor }).toEqual({
+      ids: [],
+      total: 1,
+      next: null,
+    });
+  });
+
   it('refuses cursors it did not issue, or issued for another kind of query', async () => {
     const w = word();
     for (let i = 0; i < 3; i += 1) await create(alice, { title: `${w} ${i}` });

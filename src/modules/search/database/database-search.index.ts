@@ -28,6 +28,8 @@ interface Sql {
 interface RankedRow {
   id: string;
   score: number | string | null;
+  /** every match's count, on each row of a relevance page */
+  total?: number | string | null;
 }
 
 /**
@@ -62,17 +64,37 @@ export class DatabaseSearchIndex implements SearchIndex {
     const whereSql = where.map((w) => w.text).join(' AND ');
     const whereParams = where.flatMap((w) => w.params);
 
-    const score = match?.score ?? { text: '0', params: [] };
-    const order = match ? 'score DESC, i.id ASC' : 'i.created_at DESC, i.id DESC';
-    const rows = await this.dataSource.query<RankedRow[]>(
-      `SELECT i.id AS id, ${score.text} AS score FROM ${from.text} WHERE ${whereSql} ` +
-        `ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...score.params, ...from.params, ...whereParams, query.limit + 1, offset],
-    );
-    const counted = await this.dataSource.query<Array<{ n: number | string }>>(
-      `SELECT COUNT(*) AS n FROM ${from.text} WHERE ${whereSql}`,
-      [...from.params, ...whereParams],
-    );
+    const countAll = async (): Promise<number> => {
+      const counted = await this.dataSource.query<Array<{ n: number | string }>>(
+        `SELECT COUNT(*) AS n FROM ${from.text} WHERE ${whereSql}`,
+        [...from.params, ...whereParams],
+      );
+      return Number(counted[0]?.n ?? 0);
+    };
+
+    let rows: RankedRow[];
+    let total: number;
+    if (match) {
+      // Ranking reads and sorts every match anyway, so they are counted in the same pass: a
+      // separate COUNT would run the full-text search again, which is most of a search's cost
+      // (bench/search.bench.ts). The derived table is for SQLite, which refuses bm25() in a
+      // SELECT that has a window function; MariaDB merges it into one plain query.
+      rows = await this.dataSource.query<RankedRow[]>(
+        'SELECT r.id AS id, r.score AS score, COUNT(*) OVER () AS total FROM ' +
+          `(SELECT i.id AS id, ${match.score.text} AS score FROM ${from.text} WHERE ${whereSql}) r ` +
+          'ORDER BY r.score DESC, r.id ASC LIMIT ? OFFSET ?',
+        [...match.score.params, ...from.params, ...whereParams, query.limit + 1, offset],
+      );
+      // A page past the last match has no row to carry the count.
+      total = rows.length > 0 ? Number(rows[0]?.total ?? 0) : offset > 0 ? await countAll() : 0;
+    } else {
+      rows = await this.dataSource.query<RankedRow[]>(
+        `SELECT i.id AS id, 0 AS score FROM ${from.text} WHERE ${whereSql} ` +
+          'ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?',
+        [...from.params, ...whereParams, query.limit + 1, offset],
+      );
+      total = await countAll();
+    }
 
     const page = rows.slice(0, query.limit);
     const items = await this.load(page.map((r) => r.id));
@@ -89,7 +111,7 @@ export class DatabaseSearchIndex implements SearchIndex {
     }
     return {
       data,
-      total: Number(counted[0]?.n ?? 0),
+      total,
       nextCursor: rows.length > query.limit ? encodeOffsetCursor(mode, offset + query.limit) : null,
     };
   }
