@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { itemsSuite } from './items.bench';
 import { realtimeSuite } from './realtime.bench';
+import { searchSuite } from './search.bench';
 import { soakSuite } from './soak.bench';
 import { Cleanup } from './lib/cleanup';
 import { buildKeel } from './lib/keel';
@@ -24,7 +25,7 @@ import type { ScenarioResult } from './lib/table';
  * table and writes bench/results/<suites>-<timestamp>.json. Everything it created is removed at the
  * end, also after a failure or Ctrl-C.
  */
-const SUITES: BenchSuite[] = [itemsSuite, realtimeSuite, soakSuite];
+const SUITES: BenchSuite[] = [itemsSuite, realtimeSuite, searchSuite, soakSuite];
 
 function chooseSuites(names: string[]): BenchSuite[] {
   if (names.length === 0) return SUITES;

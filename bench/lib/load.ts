@@ -14,6 +14,8 @@ export interface LoadSpec {
   nextPath?: () => string;
   /** the server process, to measure its CPU time during the measured period */
   serverPid?: number;
+  /** called when the measured period starts (after the warm-up), e.g. to sample another process */
+  onMeasuredStart?: () => void;
 }
 
 export interface Measurement {
@@ -61,6 +63,7 @@ export async function measure(spec: LoadSpec, settings: BenchSettings): Promise<
   let cpuAtStart: number | null = null;
   instance.once('start', () => {
     cpuAtStart = processCpuMs(spec.serverPid);
+    spec.onMeasuredStart?.();
   });
   const watchdogMs = (settings.warmup + settings.duration + 30) * 1000;
   let watchdog: NodeJS.Timeout | undefined;
