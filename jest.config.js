@@ -22,6 +22,12 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
 };
 
+/**
+ * The fault suite runs only when asked for (`--selectProjects faults`, or a path under test/faults):
+ * a bare `jest` (npm test) leaves it out.
+ */
+const wantsFaults = process.argv.some((arg) => arg === 'faults' || arg.includes('test/faults'));
+
 module.exports = {
   testTimeout: 30000,
   projects: [
@@ -42,5 +48,16 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
     },
+    // npm run test:faults: dependencies cut, slowed and restored under a live app (MariaDB + Redis).
+    ...(wantsFaults
+      ? [
+          {
+            ...common,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+            setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
+          },
+        ]
+      : []),
   ],
 };

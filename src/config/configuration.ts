@@ -19,7 +19,16 @@ export interface AppConfig {
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
   db:
-    | { type: 'mysql'; url: string; migrationsRun: boolean; poolSize: number }
+    | {
+        type: 'mysql';
+        url: string;
+        migrationsRun: boolean;
+        poolSize: number;
+        /** Longest wait for a connection: a new one's handshake, or a free one from the pool. */
+        connectTimeoutMs: number;
+        /** Longest a query may take once the app has booted (migrations are not bounded). */
+        queryTimeoutMs: number;
+      }
     | { type: 'sqlite'; path: string; migrationsRun: boolean };
   redis: { url: string; keyPrefix: string } | null;
   cache: { timeoutMs: number; ttlSeconds: number; memoryEntries: number };
@@ -157,6 +166,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
           url: env.DATABASE_URL,
           migrationsRun,
           poolSize: env.DATABASE_POOL_SIZE ?? 10,
+          connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS ?? 1500,
+          queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS ?? 1500,
         }
       : {
           type: 'sqlite',

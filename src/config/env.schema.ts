@@ -72,6 +72,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) SQLITE_PATH?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATIONS_RUN?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+  /** MySQL: longest wait for a connection (new handshake, or a free one from the pool). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) DB_CONNECT_TIMEOUT_MS?: number;
+  /** MySQL: longest a query may run once the app has booted; its connection is then dropped. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000) DB_QUERY_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)

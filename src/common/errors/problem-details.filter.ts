@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../../database/connection-errors';
 import { AppError, ErrorCode } from './app-error';
 import { ProblemInput, sendProblem } from './problem';
 
@@ -27,6 +28,9 @@ const SAFE_DETAIL: Partial<Record<ErrorCode, string>> = {
   too_many_requests: 'Too many requests; try again later.',
   service_unavailable: 'The service is temporarily unavailable; try again shortly.',
 };
+
+/** Retry-After sent with a 503 when the database is unreachable. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 function isUniqueViolation(error: QueryFailedError<Error>): boolean {
   const driverError = error.driverError as { code?: unknown } | undefined;
@@ -82,6 +86,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       isUniqueViolation(exception as QueryFailedError<Error>)
     ) {
       return { code: 'conflict', detail: SAFE_DETAIL.conflict ?? '' };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(
+        { err: exception, requestId: (req as Request & { id?: string }).id },
+        'database unavailable',
+      );
+      return {
+        code: 'service_unavailable',
+        detail: SAFE_DETAIL.service_unavailable ?? '',
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      };
     }
     this.logger.error(
       { err: exception, requestId: (req as Request & { id?: string }).id },
