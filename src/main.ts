@@ -43,8 +43,7 @@ async function bootstrap(): Promise<void> {
       app.get(ShutdownState).begin();
       http.stopAccepting();
       await app.get(RealtimeServer).closeSockets(SOCKETS_CLOSE_MS);
-      await http.idle();
-      http.closeIdleConnections();
+      await http.drained();
       await app.close();
     },
   });
