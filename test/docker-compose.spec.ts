@@ -94,11 +94,35 @@ const services = mapping(compose.services, 'services');
 const service = (name: string): Mapping => mapping(services[name], `services.${name}`);
 const api = (): Mapping => service('api');
 const apiEnv = (): Record<string, string> => environmentOf(api());
+const KEEL_SERVICES = ['migrate', 'api', 'worker'] as const;
+
+/** A service's command as a list (`node dist/worker.js` or ['node', 'dist/worker.js']). */
+function commandOf(name: string): string[] {
+  const command = service(name).command;
+  if (command === undefined) return [];
+  if (typeof command === 'string') return command.split(/\s+/).filter((p) => p !== '');
+  if (!isList(command)) throw new Error(`services.${name}.command should be a list or a string`);
+  return command.map((p) => text(p, `services.${name}.command entry`));
+}
+
+/** Compose durations such as `30s`, `1m30s`, `500ms`, in milliseconds. */
+function durationMs(value: unknown, what: string): number {
+  const source = text(value, what);
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 };
+  let total = 0;
+  let matched = '';
+  for (const [, amount, unit] of source.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)) {
+    total += Number(amount) * (units[unit ?? ''] ?? Number.NaN);
+    matched += `${amount}${unit}`;
+  }
+  if (matched !== source) throw new Error(`${what}: cannot read duration "${source}"`);
+  return total;
+}
 
 describe('docker-compose.yml', () => {
-  it('defines mysql, redis, elasticsearch and api', () => {
+  it('defines mysql, redis, elasticsearch, migrate, api and worker', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['mysql', 'redis', 'elasticsearch', 'api']),
+      expect.arrayContaining(['mysql', 'redis', 'elasticsearch', 'migrate', 'api', 'worker']),
     );
   });
 
@@ -114,17 +138,91 @@ describe('docker-compose.yml', () => {
     expect(environmentOf(service('elasticsearch'))['discovery.type']).toBe('single-node');
   });
 
-  it('builds the api from the Dockerfile', () => {
-    const build = api().build;
+  it.each(KEEL_SERVICES)('builds %s from the Dockerfile', (name) => {
+    const build = service(name).build;
     const context =
       typeof build === 'string'
         ? build
-        : text(mapping(build, 'api.build').context, 'api.build.context');
+        : text(mapping(build, `${name}.build`).context, `${name}.build.context`);
     const dockerfile =
       isMapping(build) && typeof build.dockerfile === 'string' ? build.dockerfile : 'Dockerfile';
-    expect(api().image).toBeUndefined();
+    expect(service(name).image).toBeUndefined();
     expect(dockerfile).toBe('Dockerfile');
     expect(existsSync(join(root, context, dockerfile))).toBe(true);
+  });
+
+  it('runs the compiled entry points: the image CMD for the api, worker.js and migrate.js', () => {
+    expect(commandOf('api')).toEqual([]);
+    expect(commandOf('worker')).toEqual(['node', 'dist/worker.js']);
+    expect(commandOf('migrate')).toEqual(['node', 'dist/migrate.js']);
+    // dist/<name>.js is what the build emits for src/<name>.ts.
+    for (const file of ['main', 'worker', 'migrate']) {
+      expect(existsSync(join(root, 'src', `${file}.ts`))).toBe(true);
+    }
+  });
+
+  it('migrates once, before the api and the worker start, and they do not migrate themselves', () => {
+    const migrate = service('migrate');
+    expect(dependenciesOf(migrate).mysql).toBe('service_healthy');
+    expect(String(migrate.restart)).toBe('no');
+    for (const name of ['api', 'worker']) {
+      expect({ name, condition: dependenciesOf(service(name)).migrate }).toEqual({
+        name,
+        condition: 'service_completed_successfully',
+      });
+    }
+    for (const name of KEEL_SERVICES) {
+      expect({ name, run: environmentOf(service(name)).DATABASE_MIGRATIONS_RUN }).toEqual({
+        name,
+        run: 'false',
+      });
+    }
+  });
+
+  it('runs background work in the worker only (WORKERS=off on the api)', () => {
+    expect(apiEnv().WORKERS).toBe('off');
+    const worker = environmentOf(service('worker'));
+    expect(worker.WORKERS === undefined || worker.WORKERS === 'inline').toBe(true);
+    // The worker refuses to start without Redis (see src/worker.ts).
+    expect(worker.REDIS_URL).toBeTruthy();
+    expect(service('worker').ports).toBeUndefined();
+  });
+
+  it('gives the worker and migrate the same database, Redis, Elasticsearch and secret as the api', () => {
+    for (const name of ['worker', 'migrate']) {
+      const env = environmentOf(service(name));
+      for (const variable of [
+        'NODE_ENV',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'ELASTICSEARCH_NODE',
+        'JWT_SECRET',
+      ]) {
+        expect({ name, variable, value: env[variable] }).toEqual({
+          name,
+          variable,
+          value: apiEnv()[variable],
+        });
+      }
+    }
+  });
+
+  it('lets api and worker finish within their grace period before docker kills them', () => {
+    for (const name of ['api', 'worker']) {
+      const grace = Number(environmentOf(service(name)).SHUTDOWN_GRACE_MS ?? 10_000);
+      const stop = durationMs(
+        service(name).stop_grace_period ?? '10s',
+        `${name}.stop_grace_period`,
+      );
+      expect({ name, graceBelowStop: grace < stop }).toEqual({ name, graceBelowStop: true });
+    }
+  });
+
+  it('turns the image HEALTHCHECK (HTTP) off where there is no HTTP server', () => {
+    for (const name of ['worker', 'migrate']) {
+      const check = mapping(service(name).healthcheck, `services.${name}.healthcheck`);
+      expect({ name, disable: check.disable }).toEqual({ name, disable: true });
+    }
   });
 
   it('points DATABASE_URL at the mysql service with its database, user and password', () => {
@@ -156,22 +254,31 @@ describe('docker-compose.yml', () => {
     expect(apiEnv().NODE_ENV).toBe('production');
   });
 
-  it('starts the api only once mysql, redis and elasticsearch are healthy', () => {
-    const deps = dependenciesOf(api());
-    for (const name of ['mysql', 'redis', 'elasticsearch']) {
-      expect({ name, condition: deps[name] }).toEqual({ name, condition: 'service_healthy' });
-      expect(mapping(service(name).healthcheck, `services.${name}.healthcheck`).test).toBeDefined();
-    }
-  });
+  it.each(['api', 'worker'])(
+    'starts the %s only once mysql, redis and elasticsearch are healthy',
+    (keel) => {
+      const deps = dependenciesOf(service(keel));
+      for (const name of ['mysql', 'redis', 'elasticsearch']) {
+        expect({ name, condition: deps[name] }).toEqual({ name, condition: 'service_healthy' });
+        expect(
+          mapping(service(name).healthcheck, `services.${name}.healthcheck`).test,
+        ).toBeDefined();
+      }
+    },
+  );
 
-  it('sets only environment variables that Keel reads (src/config/env.schema.ts)', () => {
-    const schema = readText('src/config/env.schema.ts');
-    const unknown = Object.keys(apiEnv()).filter(
-      (name) => !new RegExp(`\\b${name}\\?:`).test(schema),
-    );
-    expect(unknown).toEqual([]);
-    expect(Object.keys(apiEnv()).length).toBeGreaterThan(0);
-  });
+  it.each(KEEL_SERVICES)(
+    'sets only environment variables that Keel reads (%s; src/config/env.schema.ts)',
+    (name) => {
+      const schema = readText('src/config/env.schema.ts');
+      const env = environmentOf(service(name));
+      const unknown = Object.keys(env).filter(
+        (variable) => !new RegExp(`\\b${variable}\\?:`).test(schema),
+      );
+      expect(unknown).toEqual([]);
+      expect(Object.keys(env).length).toBeGreaterThan(0);
+    },
+  );
 
   it('publishes port 3000 and checks /health/ready', () => {
     const published = api().ports;
@@ -197,10 +304,43 @@ describe('Dockerfile', () => {
     expect(['root', '0']).not.toContain(users[users.length - 1]);
   });
 
-  it('declares a HEALTHCHECK', () => {
+  it('declares a HEALTHCHECK on /health/live run by node (the image has no curl)', () => {
     const checks = finalStage.filter((i) => i.keyword === 'HEALTHCHECK');
     expect(checks.length).toBeGreaterThan(0);
-    expect(checks[checks.length - 1]?.args.toUpperCase()).not.toBe('NONE');
+    const check = checks[checks.length - 1]?.args ?? '';
+    expect(check.toUpperCase()).not.toBe('NONE');
+    expect(check).toMatch(/CMD \["node",/);
+    expect(check).toContain('/health/live');
+    expect(check).not.toMatch(/curl|wget/);
+  });
+
+  it('takes the runtime node_modules from an `npm ci --omit=dev` stage, without the compiler', () => {
+    const stages = new Map<string, Array<{ keyword: string; args: string }>>();
+    let current: Array<{ keyword: string; args: string }> = [];
+    for (const instruction of instructions) {
+      if (instruction.keyword === 'FROM') {
+        current = [];
+        const name = /\bAS\s+(\S+)/i.exec(instruction.args)?.[1];
+        if (name) stages.set(name.toLowerCase(), current);
+      } else {
+        current.push(instruction);
+      }
+    }
+    const copy = finalStage.find(
+      (i) => i.keyword === 'COPY' && /--from=\S+/.test(i.args) && /\/node_modules\b/.test(i.args),
+    );
+    const from = /--from=(\S+)/.exec(copy?.args ?? '')?.[1]?.toLowerCase() ?? '';
+    const source = stages.get(from) ?? [];
+    expect(
+      source.some((i) => i.keyword === 'RUN' && /\bnpm ci\b[^&]*--omit=dev/.test(i.args)),
+    ).toBe(true);
+    // The final stage installs nothing (no toolchain) and runs the API by default.
+    expect(finalStage.filter((i) => i.keyword === 'RUN' && /apt-get|npm /.test(i.args))).toEqual(
+      [],
+    );
+    expect(finalStage.filter((i) => i.keyword === 'CMD').pop()?.args).toBe(
+      '["node", "dist/main.js"]',
+    );
   });
 });
 
