@@ -51,6 +51,7 @@ interface OutboxRow {
   aggregate_id: string;
   version: number;
   dispatched_at: Date | null;
+  attempts: number;
 }
 
 const key = (aggregateId: string, version: number): string => `${aggregateId}:${version}`;
@@ -145,7 +146,7 @@ describeShared('two workers beside an API with WORKERS=off', () => {
     const ours = new Set(items.map((i) => i.id));
     const db = api.app.get(DataSource);
     const rows = (): Promise<OutboxRow[]> =>
-      db.query<OutboxRow[]>('SELECT aggregate_id, version, dispatched_at FROM outbox');
+      db.query<OutboxRow[]>('SELECT aggregate_id, version, dispatched_at, attempts FROM outbox');
 
     // The API dispatches nothing itself (WORKERS=off): every row is dispatched by a worker.
     await eventually(
@@ -156,10 +157,13 @@ describeShared('two workers beside an API with WORKERS=off', () => {
       },
       { timeoutMs: 20_000, intervalMs: 100 },
     );
-    const expected = (await rows())
-      .filter((r) => ours.has(r.aggregate_id))
-      .map((r) => key(r.aggregate_id, Number(r.version)))
-      .sort();
+    const final = (await rows()).filter((r) => ours.has(r.aggregate_id));
+    const expected = final.map((r) => key(r.aggregate_id, Number(r.version))).sort();
+    // A publish that failed (a subscriber timed out on a loaded machine) is recorded in `attempts`
+    // and legitimately published again; anything beyond that would be two relays on one row.
+    const allowed = new Map(
+      final.map((r) => [key(r.aggregate_id, Number(r.version)), Number(r.attempts) + 1]),
+    );
 
     const indexedKeys = (): string[] =>
       workers.flatMap((w) =>
@@ -186,7 +190,9 @@ describeShared('two workers beside an API with WORKERS=off', () => {
       workers.flatMap((w) => w.dispatched.filter((k) => ours.has(k.split(':')[0] ?? ''))),
     );
     expect([...dispatched.keys()].sort()).toEqual(expected);
-    expect([...dispatched.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(
+      [...dispatched.entries()].filter(([k, n]) => n !== 1 && n > (allowed.get(k) ?? 1)),
+    ).toEqual([]);
 
     const indexed = tally(indexedKeys());
     expect([...indexed.keys()].sort()).toEqual(expected);
