@@ -1,16 +1,17 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { signUp } from './helpers/auth';
 import { FakeElasticsearchServer } from './helpers/fake-elasticsearch-server';
+import { startKeelProcess, type KeelProcess } from './helpers/keel-process';
 import { connectSocket, request as ack, type TestSocket } from './helpers/socket';
 import { testEnv } from './helpers/test-app';
-import { provisionInfra, type TestInfra } from './helpers/test-database';
+import { eventually } from './helpers/eventually';
+import { currentProfile, provisionInfra, type TestInfra } from './helpers/test-database';
 import { buildItemInput } from './factories/item.factory';
 
 /**
@@ -19,7 +20,6 @@ import { buildItemInput } from './factories/item.factory';
  * and on the MariaDB profile index jobs go through Bull to an Elasticsearch stand-in that answers
  * slowly (so jobs are active when the signal comes).
  */
-const root = join(__dirname, '..');
 const CLIENTS = 20;
 const GRACE_MS = 20_000;
 /** Writes that must have succeeded before the signal, so it lands in the middle of the load. */
@@ -100,10 +100,11 @@ function send(
 describe('graceful shutdown (SIGTERM under load)', () => {
   let infra: TestInfra;
   let es: FakeElasticsearchServer | null = null;
+  let keel: KeelProcess;
   let child: ChildProcess;
-  let output = '';
   let port: number;
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let exited: KeelProcess['exited'];
+  const output = (): string => keel.output();
 
   beforeAll(async () => {
     infra = await provisionInfra();
@@ -115,37 +116,21 @@ describe('graceful shutdown (SIGTERM under load)', () => {
       await es.start();
       extra.ELASTICSEARCH_NODE = es.url;
     }
-    const env = testEnv(infra, {
-      ...extra,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SHUTDOWN_GRACE_MS: String(GRACE_MS),
-      OUTBOX_SWEEP_MS: '200',
-      LOG_LEVEL: 'warn',
-      TS_NODE_PROJECT: join(root, 'tsconfig.json'),
-      PATH: process.env.PATH ?? '',
+    keel = await startKeelProcess({
+      entry: 'main',
+      env: testEnv(infra, {
+        ...extra,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+        OUTBOX_SWEEP_MS: '200',
+        LOG_LEVEL: 'warn',
+      }),
+      cwd: infra.env.DATA_DIR ?? '',
+      readyLine: 'Keel listening',
     });
-    child = spawn(
-      process.execPath,
-      ['-r', require.resolve('ts-node/register/transpile-only'), join(root, 'src', 'main.ts')],
-      // Its own directory: a developer's .env in the repository cannot leak in.
-      { cwd: infra.env.DATA_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Keel did not start:\n${output}`)), 90_000);
-      const check = (): void => {
-        if (!output.includes('Keel listening')) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      child.stdout?.on('data', check);
-      void exited.then(() => reject(new Error(`Keel exited at boot:\n${output}`)));
-    });
+    child = keel.child;
+    exited = keel.exited;
   }, 120_000);
 
   afterAll(async () => {
@@ -206,13 +191,13 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     await load;
 
     // Exit 0, within the grace period (the one timed assertion: the grace period is the contract).
-    expect({ code, signal, output: code === 0 ? '' : output }).toEqual({
+    expect({ code, signal, output: code === 0 ? '' : output() }).toEqual({
       code: 0,
       signal: null,
       output: '',
     });
     expect(tookMs).toBeLessThan(GRACE_MS);
-    expect(output).toContain('"event":"shutdown.completed"');
+    expect(output()).toContain('"event":"shutdown.completed"');
 
     // Every request either got a complete response (2xx, or a clean 503 problem+json from
     // readiness) or was refused on a new connection (refused, or reset by the kernel because it
@@ -244,26 +229,10 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     expect(outbox.map((r) => r.aggregateId).sort()).toEqual([...created].sort());
 
     if (infra.profile === 'mariadb' && es) {
-      const redis = new Redis(infra.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
-      try {
-        const keyOf = (k: string): string => `${infra.env.REDIS_KEY_PREFIX}bull:search-index:${k}`;
-        expect(await redis.llen(keyOf('active'))).toBe(0);
-        const waiting = new Set([
-          ...(await redis.lrange(keyOf('wait'), 0, -1)),
-          ...(await redis.zrange(keyOf('delayed'), 0, -1)),
-        ]);
-        // A dispatched row became a job: it was indexed, or it waits in the queue for the next process.
-        const lost = outbox.filter(
-          (r) =>
-            r.dispatched &&
-            (es?.versions.get(r.aggregateId) ?? 0) < r.version &&
-            !waiting.has(`${r.aggregateId}:${r.version}`),
-        );
-        expect(lost).toEqual([]);
-        expect(outbox.filter((r) => r.dispatched).length).toBeGreaterThan(0);
-      } finally {
-        await redis.quit();
-      }
+      const queue = await queueState(infra, es, outbox);
+      expect(queue.active).toBe(0);
+      expect(queue.lost).toEqual([]);
+      expect(outbox.filter((r) => r.dispatched).length).toBeGreaterThan(0);
     }
     process.stdout.write(
       `shutdown.e2e-spec (${infra.profile}): ${outcomes.filter((o) => o.error === undefined).length} responses, ` +
@@ -273,6 +242,136 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     socket.socket.close();
   }, 120_000);
 });
+
+const describeFullStack = currentProfile() === 'mariadb' ? describe : describe.skip;
+
+describeFullStack('graceful shutdown of a worker process (SIGTERM with index jobs active)', () => {
+  let infra: TestInfra;
+  const es = new FakeElasticsearchServer();
+  let api: KeelProcess;
+  let worker: KeelProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    infra = await provisionInfra();
+    // Slow bulk writes: jobs stay active long enough for the signal to find some.
+    es.bulkDelayMs = 400;
+    await es.start();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const env = {
+      ELASTICSEARCH_NODE: es.url,
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      OUTBOX_SWEEP_MS: '100',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'a-shared-secret-of-more-than-32-characters',
+    };
+    api = await startKeelProcess({
+      entry: 'main',
+      env: testEnv(infra, { ...env, WORKERS: 'off', HOST: '127.0.0.1', PORT: String(port) }),
+      cwd: infra.env.DATA_DIR ?? '',
+      readyLine: 'Keel listening',
+    });
+    worker = await startKeelProcess({
+      entry: 'worker',
+      env: testEnv(infra, { ...env, DATABASE_MIGRATIONS_RUN: 'false' }),
+      cwd: infra.env.DATA_DIR ?? '',
+      readyLine: 'Keel worker running',
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const p of [worker, api]) if (p && p.child.exitCode === null) p.child.kill('SIGKILL');
+    await es.stop();
+    await infra?.cleanup();
+  });
+
+  it('lets the active jobs finish, leaves the rest waiting and exits 0', async () => {
+    const user = await signUp(() => request(url));
+    const ids: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          request(url)
+            .post('/items')
+            .set('Authorization', user.bearer)
+            .send(buildItemInput())
+            .expect(201),
+        ),
+      );
+      ids.push(...batch.map((res) => (res.body as { id: string }).id));
+    }
+    await eventually(async () => expect(await activeJobs(infra)).toBeGreaterThan(0), {
+      timeoutMs: 20_000,
+      intervalMs: 10,
+    });
+
+    const signalledAt = Date.now();
+    worker.child.kill('SIGTERM');
+    const { code, signal } = await worker.exited;
+    const tookMs = Date.now() - signalledAt;
+    expect({ code, signal, output: code === 0 ? '' : worker.output() }).toEqual({
+      code: 0,
+      signal: null,
+      output: '',
+    });
+    expect(tookMs).toBeLessThan(GRACE_MS);
+    expect(worker.output()).toContain('"event":"shutdown.completed"');
+
+    const { outbox } = await readDatabase(infra, ids);
+    expect(outbox.map((r) => r.aggregateId).sort()).toEqual([...ids].sort());
+    const queue = await queueState(infra, es, outbox);
+    expect(queue.active).toBe(0);
+    expect(queue.lost).toEqual([]);
+    process.stdout.write(
+      `shutdown.e2e-spec (worker): exit ${code} ${tookMs} ms after SIGTERM; ` +
+        `${es.versions.size} of ${ids.length} items indexed, ` +
+        `${outbox.filter((r) => !r.dispatched).length} outbox rows still pending\n`,
+    );
+
+    api.child.kill('SIGTERM');
+    expect((await api.exited).code).toBe(0);
+  }, 120_000);
+});
+
+/**
+ * The search-index queue after a process stopped: jobs left `active`, and dispatched outbox rows
+ * whose job is neither indexed (in the Elasticsearch stand-in) nor waiting for the next process.
+ */
+async function queueState(
+  infra: TestInfra,
+  es: FakeElasticsearchServer,
+  outbox: OutboxState[],
+): Promise<{ active: number; lost: OutboxState[] }> {
+  const redis = new Redis(infra.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+  try {
+    const keyOf = (k: string): string => `${infra.env.REDIS_KEY_PREFIX}bull:search-index:${k}`;
+    const active = await redis.llen(keyOf('active'));
+    const waiting = new Set([
+      ...(await redis.lrange(keyOf('wait'), 0, -1)),
+      ...(await redis.zrange(keyOf('delayed'), 0, -1)),
+    ]);
+    const lost = outbox.filter(
+      (r) =>
+        r.dispatched &&
+        (es.versions.get(r.aggregateId) ?? 0) < r.version &&
+        !waiting.has(`${r.aggregateId}:${r.version}`),
+    );
+    return { active, lost };
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Index jobs in Bull's `active` list right now. */
+async function activeJobs(infra: TestInfra): Promise<number> {
+  const redis = new Redis(infra.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+  try {
+    return await redis.llen(`${infra.env.REDIS_KEY_PREFIX}bull:search-index:active`);
+  } finally {
+    await redis.quit();
+  }
+}
 
 interface OutboxState {
   aggregateId: string;
