@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
@@ -35,6 +35,23 @@ interface Outcome {
   error?: string;
   /** Whether it went out on a kept-alive connection (else on a new one). */
   reused?: boolean;
+}
+
+/** A raw keep-alive connection that has already served one request; `ask` reads to its close. */
+async function keptAliveConnection(port: number): Promise<{ ask(path: string): Promise<string> }> {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (d: Buffer) => (received += d.toString('utf8')));
+  socket.on('error', () => undefined);
+  socket.write('GET /health/live HTTP/1.1\r\nHost: keel\r\n\r\n');
+  await eventually(() => expect(received).toMatch(/^HTTP\/1\.1 200 [\s\S]*\r\n\r\n\{/));
+  return {
+    ask: (path) => {
+      received = '';
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: keel\r\n\r\n`);
+      return new Promise((resolve) => socket.once('close', () => resolve(received)));
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -180,12 +197,16 @@ describe('graceful shutdown (SIGTERM under load)', () => {
         agent.destroy();
       }
     };
+    // A kept-alive connection, idle when the signal comes: it asks for readiness once draining.
+    const probe = await keptAliveConnection(port);
     const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
 
     await enoughWrites;
     signalled = true;
     const signalledAt = Date.now();
     child.kill('SIGTERM');
+    await eventually(() => expect(output()).toContain('"event":"shutdown.started"'));
+    const readiness = await probe.ask('/health/ready');
     const { code, signal } = await exited;
     const tookMs = Date.now() - signalledAt;
     await load;
@@ -218,6 +239,12 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     expect(bad).toEqual([]);
     for (const o of outcomes)
       if (o.body) expect(() => JSON.parse(o.body ?? '') as unknown).not.toThrow();
+
+    // Readiness turned false first thing, on a connection still open; the answer closes it.
+    expect(readiness).toMatch(/^HTTP\/1\.1 503 /);
+    expect(readiness).toMatch(/\r\nConnection: close\r\n/i);
+    expect(readiness).toMatch(/\r\nContent-Type: application\/problem\+json/i);
+    expect(readiness).toContain('"detail":"Not ready: shutting down."');
 
     // The socket was told, then its connection closed (so socket.io-client would reconnect).
     expect(socket.received.map((r) => r.event)).toContain('server:shutdown');
