@@ -45,14 +45,13 @@ export function catalogueItems(
   });
 }
 
-/** Published items of one owner, each with `marker` in its body: a batch the bench can count. */
+/** Published items of one owner; item n has `markers[n]` in its body, for the bench to count. */
 export function markedItems(
   corpus: Corpus,
-  count: number,
   ownerId: string,
-  marker: string,
+  markers: readonly string[],
 ): SeedItem[] {
-  return Array.from({ length: count }, () => {
+  return markers.map((marker) => {
     const { title, body, tags } = corpus.item([marker]);
     return {
       id: randomUUID(),
