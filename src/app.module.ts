@@ -1,13 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
-import { LifecycleModule } from './common/lifecycle/lifecycle.module';
-import { buildLoggerParams } from './common/logging/logger.options';
 import type { AppConfig } from './config/configuration';
+import { coreImports } from './core.imports';
 import { AppCacheModule } from './cache/app-cache.module';
-import { DatabaseModule } from './database/database.module';
 import { ItemsModule } from './modules/items/items.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
@@ -28,14 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) =>
-            buildLoggerParams(cs.get('log', { infer: true })),
-        }),
-        LifecycleModule,
-        DatabaseModule,
+        ...coreImports(config),
         AppCacheModule,
         OutboxModule,
         UsersModule,

@@ -1,10 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
-import { LifecycleModule } from './common/lifecycle/lifecycle.module';
-import { buildLoggerParams } from './common/logging/logger.options';
 import type { AppConfig } from './config/configuration';
-import { DatabaseModule } from './database/database.module';
+import { coreImports } from './core.imports';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module';
 import { SearchModule } from './modules/search/search.module';
@@ -25,14 +21,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) =>
-            buildLoggerParams(cs.get('log', { infer: true })),
-        }),
-        LifecycleModule,
-        DatabaseModule,
+        ...coreImports(config),
         OutboxModule,
         SearchModule.forRoot(config),
         RealtimeFanoutModule,

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { FailedJobRecovery } from '../src/modules/search/indexing/failed-job-recovery';
 import { SEARCH_INDEX, SearchIndex } from '../src/modules/search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from '../src/modules/search/indexing/search-index.job';
 import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';
+import { dropRedisKeys, testKeyPrefix } from './helpers/redis-keys';
 import { FakeSearchIndex } from './helpers/fake-search-index';
 import { createItem, type ItemBody } from './helpers/items';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -15,17 +14,7 @@ import { provisionInfra, TEST_REDIS_URL, type TestInfra } from './helpers/test-d
 
 type Counts = Record<'waiting' | 'active' | 'completed' | 'failed' | 'delayed', number>;
 
-const prefixOf = (): string => `keel-test-${randomBytes(4).toString('hex')}:`;
-
-async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    await redis.quit();
-  }
-}
+const prefixOf = (): string => testKeyPrefix();
 
 const QUEUE_ENV = {
   OUTBOX_SWEEP_MS: '100',
@@ -63,7 +52,7 @@ describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
   });
   afterAll(async () => {
     await t?.close();
-    if (env.REDIS_KEY_PREFIX) await dropKeys(env.REDIS_KEY_PREFIX);
+    if (env.REDIS_KEY_PREFIX) await dropRedisKeys(env.REDIS_KEY_PREFIX);
   });
 
   it('indexes create, update and delete with the latest version and the deleted flag', async () => {
@@ -200,7 +189,7 @@ describe('search indexing while Redis is unreachable', () => {
     proxy?.restore();
     await t?.close();
     await proxy?.stop();
-    await dropKeys(prefix);
+    await dropRedisKeys(prefix);
   });
 
   it('indexes every item written during the outage once Redis is back', async () => {
@@ -255,7 +244,7 @@ describe('search indexing with WORKERS=off', () => {
     await worker?.close();
     await api?.close();
     await infra?.cleanup();
-    await dropKeys(env.REDIS_KEY_PREFIX);
+    await dropRedisKeys(env.REDIS_KEY_PREFIX);
   });
 
   it('leaves jobs waiting for a process that runs the workers', async () => {

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import { testKeyPrefix } from '../helpers/redis-keys';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { provisionInfra, TEST_REDIS_URL, type TestInfra } from '../helpers/test-database';
 
@@ -28,20 +27,12 @@ export async function proxiedRedis(): Promise<{ proxy: TcpProxy; env: Record<str
     proxy,
     env: {
       REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-      REDIS_KEY_PREFIX: `keel-fault-${randomBytes(4).toString('hex')}:`,
+      REDIS_KEY_PREFIX: testKeyPrefix('keel-fault'),
     },
   };
 }
 
-export async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    await redis.quit();
-  }
-}
+export { dropRedisKeys } from '../helpers/redis-keys';
 
 /** Runs `fn` and returns its result with how long it took. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
