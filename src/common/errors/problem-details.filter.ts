@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../../database/connection-errors';
+import { isUniqueViolation } from '../../database/query-errors';
 import { AppError, ErrorCode } from './app-error';
 import { ProblemInput, sendProblem } from './problem';
 
@@ -31,16 +31,6 @@ const SAFE_DETAIL: Partial<Record<ErrorCode, string>> = {
 
 /** Retry-After sent with a 503 when the database is unreachable. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
-
-function isUniqueViolation(error: QueryFailedError<Error>): boolean {
-  const driverError = error.driverError as { code?: unknown } | undefined;
-  const code = typeof driverError?.code === 'string' ? driverError.code : '';
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
 
 /**
  * The one place errors become responses: problem+json (RFC 9457) with the request id. Domain errors
@@ -81,10 +71,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (code !== undefined) return { code, detail: SAFE_DETAIL[code] ?? exception.message };
       if (status < 500) return { code: 'bad_request', status, detail: exception.message };
     }
-    if (
-      exception instanceof QueryFailedError &&
-      isUniqueViolation(exception as QueryFailedError<Error>)
-    ) {
+    if (isUniqueViolation(exception)) {
       return { code: 'conflict', detail: SAFE_DETAIL.conflict ?? '' };
     }
     if (isDatabaseUnavailable(exception)) {

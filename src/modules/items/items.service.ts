@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../common/auth/role';
 import { matchAllows } from '../../common/http/etag';
 import { etagOf } from '../../common/http/etag';
 import type { Page } from '../../common/pagination/cursor';
+import { isUniqueViolation } from '../../database/query-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -36,16 +37,6 @@ export interface CreatedItem {
   item: ItemDto;
   /** true when this answer replays an earlier request with the same Idempotency-Key */
   replayed: boolean;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
 }
 
 const hashOf = (value: unknown): string =>
@@ -115,7 +106,7 @@ export class ItemsService {
         await this.appendEvent(m, 'item.created', item, null, now);
       });
     } catch (error) {
-      if (!idempotencyKey || !isDuplicateKey(error)) throw error;
+      if (!idempotencyKey || !isUniqueViolation(error)) throw error;
       return this.replay(viewer, idempotencyKey, requestHash);
     }
     this.relay.wake();

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError } from 'typeorm';
 import { AppCache } from '../../cache/app-cache.service';
 import { AuthUser, Role } from '../../common/auth/role';
 import type { AppConfig } from '../../config/configuration';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/query-errors';
 import { Page } from '../../common/pagination/cursor';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -30,19 +30,7 @@ export interface NewUser {
   role?: Role;
 }
 
-function isForeignKeyViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
 const authUserKey = (id: string): string => `auth-user:${id}`;
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 const toAuthUser = (u: UserEntity): AuthUser => ({ id: u.id, email: u.email, role: u.role });
 

@@ -1,19 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError } from 'typeorm';
 import type { AuthUser } from '../../../common/auth/role';
+import { isUniqueViolation } from '../../../database/query-errors';
 import { SEARCH_INDEX, type SearchIndex } from '../search-index.port';
 import { ACTIVE_SLOT, type ReindexJobEntity } from './reindex-job.entity';
 import { toReindexJobDto, type ReindexJobDto } from './reindex-job.dto';
 import { ReindexAlreadyActive, ReindexJobNotFound } from './reindex.exceptions';
 import { ReindexRepository } from './reindex.repository';
 import { REINDEX_STALE_MS, ReindexRunner } from './reindex-runner';
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** Starts full reindex jobs (one unfinished at a time) and reports their progress. */
 @Injectable()
