@@ -108,10 +108,19 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
       });
   }
 
+  /** One indexed read per tick: the unfinished job, if any (there is at most one). */
   private async poll(): Promise<void> {
-    await this.repo.failAbandoned(new Date(Date.now() - REINDEX_STALE_MS), new Date());
-    const job = await this.repo.findQueued();
-    if (!job || !(await this.repo.claim(job.id, this.owner, new Date()))) return;
+    const job = await this.repo.findActive();
+    if (!job) return;
+    const now = new Date();
+    if (job.status === 'running') {
+      const staleBefore = new Date(now.getTime() - REINDEX_STALE_MS);
+      if (job.heartbeatAt && job.heartbeatAt < staleBefore) {
+        await this.repo.failAbandoned(staleBefore, now);
+      }
+      return;
+    }
+    if (!(await this.repo.claim(job.id, this.owner, now))) return;
     await this.run(job.id);
   }
 

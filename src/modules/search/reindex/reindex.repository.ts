@@ -52,10 +52,6 @@ export class ReindexRepository {
     return this.jobs.findOneBy({ activeSlot: ACTIVE_SLOT });
   }
 
-  findQueued(): Promise<ReindexJobEntity | null> {
-    return this.jobs.findOne({ where: { status: 'queued' }, order: { createdAt: 'ASC' } });
-  }
-
   /** Takes a queued job for `owner`; false when another process took it first. */
   async claim(id: string, owner: string, now: Date): Promise<boolean> {
     const result = await this.tx.run((m) =>
