@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
 import { startBaseline } from './lib/baseline';
 import type { ManagedChild } from './lib/child';
 import { processCpuMs } from './lib/cpu';
+import { FeedSockets } from './lib/feed-sockets';
 import { isRecord, requestJson, stringField } from './lib/http';
 import { signUp, startKeel } from './lib/keel';
 import type { Measurement } from './lib/load';
 import { progress } from './lib/log';
+import { positiveInt } from './lib/settings';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
 
@@ -17,9 +17,6 @@ const GOAL_P99_MS = 100;
 
 /** Users whose tokens the clients share (one token per user). */
 const USERS = 10;
-/** Sockets connected (and subscribed) at a time; each batch has CONNECT_TIMEOUT_MS. */
-const CONNECT_BATCH = 100;
-const CONNECT_TIMEOUT_MS = 15_000;
 /** How long deliveries may still arrive after the last update was sent. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** Updates sent (and not recorded) before each measured run. */
@@ -30,16 +27,6 @@ const ITEM_BODY = (
   'serialising, caching and sending it costs what a typical item costs. '
 ).repeat(4);
 
-function positiveIntEnv(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name} must be an integer from 1 to ${max} (got ${JSON.stringify(raw)})`);
-  }
-  return value;
-}
-
 interface RealtimeSettings {
   sockets: number;
   updates: number;
@@ -49,9 +36,9 @@ interface RealtimeSettings {
 
 function readRealtimeSettings(): RealtimeSettings {
   return {
-    sockets: positiveIntEnv('BENCH_SOCKETS', 1000, 10_000),
-    updates: positiveIntEnv('BENCH_REALTIME_UPDATES', 200, 10_000),
-    rate: positiveIntEnv('BENCH_REALTIME_RATE', 20, 1000),
+    sockets: positiveInt('BENCH_SOCKETS', 1000, 10_000),
+    updates: positiveInt('BENCH_REALTIME_UPDATES', 200, 10_000),
+    rate: positiveInt('BENCH_REALTIME_RATE', 20, 1000),
   };
 }
 
@@ -122,68 +109,6 @@ class DeliveryRecorder {
 }
 
 /** Clients connected to one server's /realtime namespace, all subscribed to the feed. */
-class FeedClients {
-  private readonly sockets: Socket[] = [];
-  private recorder: DeliveryRecorder | null = null;
-
-  constructor(private readonly label: string) {}
-
-  async connect(url: string, tokens: readonly string[], count: number): Promise<void> {
-    const started = performance.now();
-    for (let first = 0; first < count; first += CONNECT_BATCH) {
-      const batch = Array.from(
-        { length: Math.min(CONNECT_BATCH, count - first) },
-        (_, i) => first + i,
-      );
-      await Promise.all(batch.map((n) => this.connectOne(url, tokens[n % tokens.length] ?? '', n)));
-    }
-    progress(
-      `${this.label}: ${count} sockets connected and subscribed in ` +
-        `${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-  }
-
-  private async connectOne(url: string, token: string, client: number): Promise<void> {
-    const socket = io(`${url}/realtime`, {
-      auth: { token },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-      timeout: CONNECT_TIMEOUT_MS,
-    });
-    this.sockets.push(socket);
-    socket.on('item.updated', (payload: unknown) => {
-      this.recorder?.receive(client, payload, performance.now());
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (error: Error) =>
-        reject(new Error(`${this.label}: socket ${client} refused: ${error.message}`)),
-      );
-    });
-    const ack: unknown = await socket.timeout(CONNECT_TIMEOUT_MS).emitWithAck('feed:subscribe');
-    if (!isRecord(ack) || ack.ok !== true) {
-      throw new Error(`${this.label}: feed:subscribe answered ${JSON.stringify(ack)}`);
-    }
-  }
-
-  record(recorder: DeliveryRecorder | null): void {
-    this.recorder = recorder;
-  }
-
-  get connected(): number {
-    return this.sockets.filter((s) => s.connected).length;
-  }
-
-  close(): void {
-    this.recorder = null;
-    for (const socket of this.sockets.splice(0)) {
-      socket.removeAllListeners();
-      socket.disconnect();
-    }
-  }
-}
-
 interface RunResult {
   measurement: Measurement;
   missing: number;
@@ -205,7 +130,7 @@ function percentile(sorted: readonly number[], p: number): number {
 async function measureDeliveries(options: {
   title: string;
   run: string;
-  clients: FeedClients;
+  clients: FeedSockets<DeliveryRecorder>;
   sockets: number;
   settings: RealtimeSettings;
   server: ManagedChild;
@@ -288,7 +213,7 @@ async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<Scen
     env: { REALTIME_RATE_LIMIT: '1000' },
   });
   ctx.cleanup.add('stop realtime Keel', () => keel.child.stop());
-  const keelClients = new FeedClients('Keel');
+  const keelClients = new FeedSockets<DeliveryRecorder>('Keel', ['item.updated']);
   ctx.cleanup.add('close Keel sockets', () => keelClients.close());
   try {
     const author = await signUp(keel.url, 'rt-author', ctx.runId);
@@ -344,7 +269,7 @@ async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<Scen
       env: {},
     });
     ctx.cleanup.add('stop baseline E', () => baseline.child.stop());
-    const baseClients = new FeedClients('baseline');
+    const baseClients = new FeedSockets<DeliveryRecorder>('baseline', ['item.updated']);
     ctx.cleanup.add('close baseline sockets', () => baseClients.close());
     let baseRun: RunResult;
     let baseConnected: number;

@@ -13,6 +13,7 @@ import { measure, problemsOf } from './lib/load';
 import type { LoadSpec, Measurement } from './lib/load';
 import { progress } from './lib/log';
 import { catalogueItems, ItemSeeder, markedItems } from './lib/search-seed';
+import { positiveInt } from './lib/settings';
 import type { SeedItem } from './lib/search-seed';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
@@ -42,16 +43,6 @@ const SEARCHABLE_TIMEOUT_MS = 120_000;
 const SWEEP_REQUESTS = 20;
 const SWEEP_WORDS = ['zeppelin', 'telescope', 'lantern', 'harbour', 'garden'];
 
-function positiveIntEnv(name: string, fallback: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name} must be an integer from 1 to ${max} (got ${JSON.stringify(raw)})`);
-  }
-  return value;
-}
-
 function wordsEnv(name: string, fallback: string, count: number): string {
   const raw = process.env[name]?.trim() || fallback;
   const words = raw.split(/\s+/);
@@ -77,10 +68,10 @@ interface SearchSettings {
 
 function readSearchSettings(): SearchSettings {
   return {
-    items: positiveIntEnv('BENCH_SEARCH_ITEMS', 100_000, 1_000_000),
-    indexItems: positiveIntEnv('BENCH_SEARCH_INDEX_ITEMS', 10_000, 200_000),
-    writeConnections: positiveIntEnv('BENCH_SEARCH_WRITE_CONNECTIONS', 32, 256),
-    rounds: positiveIntEnv('BENCH_SEARCH_ROUNDS', 2, 10),
+    items: positiveInt('BENCH_SEARCH_ITEMS', 100_000, 1_000_000),
+    indexItems: positiveInt('BENCH_SEARCH_INDEX_ITEMS', 10_000, 200_000),
+    writeConnections: positiveInt('BENCH_SEARCH_WRITE_CONNECTIONS', 32, 256),
+    rounds: positiveInt('BENCH_SEARCH_ROUNDS', 2, 10),
     // ~1 % of the items; three common words (each in 7–11 %) that are together in ~0.1 %.
     oneWord: wordsEnv('BENCH_SEARCH_ONE_WORD', 'compass', 1),
     threeWords: wordsEnv('BENCH_SEARCH_THREE_WORDS', 'kitchen silver garden', 3),

@@ -25,7 +25,7 @@ interface Claims {
   exp?: unknown;
 }
 
-function send(res: ServerResponse, status: number, body: string, headers = {}): void {
+export function send(res: ServerResponse, status: number, body: string, headers = {}): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -34,7 +34,11 @@ function send(res: ServerResponse, status: number, body: string, headers = {}): 
   res.end(body);
 }
 
-export function serveItems(options: { load: ItemLoader; close: () => Promise<void> }): void {
+/**
+ * Checks access tokens as Keel does (HS256, issuer, audience, exp) and returns the user id of a
+ * valid one, or null.
+ */
+export function tokenViewer(): (req: IncomingMessage) => string | null {
   const jwt = new JwtService({
     // The secret is made a KeyObject once. Handed a string, jsonwebtoken 9 first tries to parse it
     // as a PEM public key (crypto.createPublicKey) and only then falls back to an HMAC secret; with
@@ -47,17 +51,47 @@ export function serveItems(options: { load: ItemLoader; close: () => Promise<voi
       audience: requiredEnv('JWT_AUDIENCE'),
     },
   });
-
-  const authorised = (req: IncomingMessage): boolean => {
+  return (req) => {
     const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return false;
+    if (!header?.startsWith('Bearer ')) return null;
     try {
       const claims = jwt.verify<Claims>(header.slice('Bearer '.length));
-      return typeof claims.sub === 'string' && typeof claims.exp === 'number';
+      return typeof claims.sub === 'string' && typeof claims.exp === 'number' ? claims.sub : null;
     } catch {
-      return false;
+      return null;
     }
   };
+}
+
+/** Serves `handle` on 127.0.0.1:$PORT (500 on a thrown error); SIGTERM/SIGINT close it and `close`. */
+export function listen(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  close: () => Promise<void>,
+): void {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      if (!res.headersSent) send(res, 500, '{"status":500}');
+      else res.destroy();
+    });
+  });
+  server.listen(Number(requiredEnv('PORT')), '127.0.0.1');
+
+  const shutdown = (): void => {
+    server.close();
+    server.closeAllConnections();
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+export function serveItems(options: { load: ItemLoader; close: () => Promise<void> }): void {
+  const viewer = tokenViewer();
+  const authorised = (req: IncomingMessage): boolean => viewer(req) !== null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = req.url ?? '/';
@@ -74,23 +108,5 @@ export function serveItems(options: { load: ItemLoader; close: () => Promise<voi
     });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      if (!res.headersSent) send(res, 500, '{"status":500}');
-      else res.destroy();
-    });
-  });
-  server.listen(Number(requiredEnv('PORT')), '127.0.0.1');
-
-  const shutdown = (): void => {
-    server.close();
-    server.closeAllConnections();
-    options.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  listen(handle, options.close);
 }

@@ -1,11 +1,9 @@
-import { JwtService } from '@nestjs/jwt';
-import { createSecretKey } from 'node:crypto';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createPool } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { highlightItem } from '../../src/modules/search/database/highlight';
 import { mysqlBooleanQuery, searchWords } from '../../src/modules/search/database/search-text';
-import { requiredEnv } from './baseline-server';
+import { listen, requiredEnv, send, tokenViewer } from './baseline-server';
 
 /**
  * Baseline for GET /search/items?q=&limit= on the database driver: a bare Node HTTP server that
@@ -28,14 +26,7 @@ const pool = createPool({
   enableKeepAlive: true,
 });
 
-const jwt = new JwtService({
-  secret: createSecretKey(Buffer.from(requiredEnv('JWT_SECRET'), 'utf8')),
-  verifyOptions: {
-    algorithms: ['HS256'],
-    issuer: requiredEnv('JWT_ISSUER'),
-    audience: requiredEnv('JWT_AUDIENCE'),
-  },
-});
+const viewerOf = tokenViewer();
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -123,31 +114,6 @@ async function search(viewerId: string, words: string[], limit: number): Promise
   });
 }
 
-interface Claims {
-  sub?: unknown;
-  exp?: unknown;
-}
-
-/** The viewer's id from a valid access token, or null. */
-function viewerOf(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return null;
-  try {
-    const claims = jwt.verify<Claims>(header.slice('Bearer '.length));
-    return typeof claims.sub === 'string' && typeof claims.exp === 'number' ? claims.sub : null;
-  } catch {
-    return null;
-  }
-}
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://baseline');
   if (url.pathname === '/health') return send(res, 200, '{"status":"ok"}');
@@ -172,22 +138,4 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   send(res, 200, await search(viewerId, words, limit));
 }
 
-const server = createServer((req, res) => {
-  handle(req, res).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    if (!res.headersSent) send(res, 500, '{"status":500}');
-    else res.destroy();
-  });
-});
-server.listen(Number(requiredEnv('PORT')), '127.0.0.1');
-
-const shutdown = (): void => {
-  server.close();
-  server.closeAllConnections();
-  pool.end().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+listen(handle, () => pool.end());

@@ -116,12 +116,21 @@ export class WriteDeliveries {
 }
 
 /** socket.io clients on /realtime, all subscribed to the feed, feeding one WriteDeliveries. */
-export class FeedSockets {
+/** What FeedSockets hands every event it receives to. */
+export interface FeedRecorder {
+  receive(client: number, payload: unknown, at: number): void;
+}
+
+/** N socket.io clients on /realtime, each after `feed:subscribe`, feeding one recorder. */
+export class FeedSockets<R extends FeedRecorder = WriteDeliveries> {
   private readonly sockets: Socket[] = [];
-  private deliveries: WriteDeliveries | null = null;
+  private deliveries: R | null = null;
   disconnects = 0;
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    private readonly events: readonly string[] = ITEM_EVENTS,
+  ) {}
 
   async connect(url: string, tokens: readonly string[], count: number): Promise<void> {
     const started = performance.now();
@@ -147,7 +156,7 @@ export class FeedSockets {
       timeout: CONNECT_TIMEOUT_MS,
     });
     this.sockets.push(socket);
-    for (const event of ITEM_EVENTS) {
+    for (const event of this.events) {
       socket.on(event, (payload: unknown) => {
         this.deliveries?.receive(client, payload, performance.now());
       });
@@ -169,7 +178,7 @@ export class FeedSockets {
     }
   }
 
-  record(deliveries: WriteDeliveries | null): void {
+  record(deliveries: R | null): void {
     this.deliveries = deliveries;
   }
 

@@ -21,7 +21,8 @@ export interface BenchSettings {
   repoRoot: string;
 }
 
-function positiveInt(name: string, fallback: number, max: number): number {
+/** An integer setting from the environment, 1…max, or the fallback when unset. */
+export function positiveInt(name: string, fallback: number, max: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
