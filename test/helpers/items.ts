@@ -27,3 +27,12 @@ export async function createItem(
     .expect(201);
   return res.body as ItemBody;
 }
+
+/** A well-formed UUID no item has. */
+export const MISSING_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The strong ETag the API sends for this version of the item. */
+export const etagOf = (item: Pick<ItemBody, 'id' | 'version'>): string =>
+  `"${item.id}.v${item.version}"`;
+
+export const idsOf = (items: ItemBody[]): string[] => items.map((i) => i.id);

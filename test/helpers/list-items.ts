@@ -27,3 +27,16 @@ export async function listAllItems(
   }
   throw new Error('GET /items did not reach its last page within 1000 pages');
 }
+
+/** Expected order of a list: by the sort value, ties broken by id, as the API documents. */
+export function sortedIds(
+  items: ItemBody[],
+  sort: 'createdAt' | 'updatedAt' | 'title',
+  order: string,
+): string[] {
+  const sign = order === 'asc' ? 1 : -1;
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...items]
+    .sort((a, b) => sign * (cmp(a[sort], b[sort]) || cmp(a.id, b.id)))
+    .map((i) => i.id);
+}
