@@ -5,6 +5,7 @@ import type { AppConfig } from './config/configuration';
 import { coreImports } from './core.imports';
 import { AppCacheModule } from './cache/app-cache.module';
 import { ItemsModule } from './modules/items/items.module';
+import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -20,7 +21,6 @@ import { UsersModule } from './modules/users/users.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const search = SearchModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -31,9 +31,10 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ItemsModule,
-        search,
+        SearchModule.forRoot(config),
+        IndexingModule.forRoot(config),
         RealtimeModule,
-        MetricsModule.forRoot(search),
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

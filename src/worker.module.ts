@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/configuration';
 import { coreImports } from './core.imports';
+import { IndexingModule } from './modules/indexing/indexing.module';
+import { MetricsRegistryModule } from './modules/metrics/metrics-registry.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { RealtimeFanoutModule } from './modules/realtime/realtime-fanout.module';
-import { SearchModule } from './modules/search/search.module';
 
 /**
  * The worker process (worker.ts): the background work of the application without HTTP or a
@@ -22,8 +23,9 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ...coreImports(config),
+        MetricsRegistryModule,
         OutboxModule,
-        SearchModule.forRoot(config),
+        IndexingModule.forRoot(config),
         RealtimeFanoutModule,
       ],
     };

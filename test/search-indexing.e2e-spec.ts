@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { FailedJobRecovery } from '../src/modules/search/indexing/failed-job-recovery';
+import { FailedJobRecovery } from '../src/modules/indexing/failed-job-recovery';
 import { SEARCH_INDEX, SearchIndex } from '../src/modules/search/search-index.port';
-import { SEARCH_QUEUE, type SearchQueue } from '../src/modules/search/indexing/search-index.job';
+import { SEARCH_QUEUE, type SearchQueue } from '../src/modules/indexing/search-index.job';
 import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';
 import { dropRedisKeys, testKeyPrefix } from './helpers/redis-keys';

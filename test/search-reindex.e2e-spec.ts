@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { ReindexJobDto } from '../src/modules/search/reindex/reindex-job.dto';
+import type { ReindexJobDto } from '../src/modules/indexing/dto/reindex-job.dto';
 import { SEARCH_INDEX } from '../src/modules/search/search-index.port';
 import { signInAdmin, signUp, type SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';

@@ -4,8 +4,8 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/configuration';
 import { OutboxEventBus } from '../src/modules/outbox/outbox-event-bus';
-import type { SearchIndexJob } from '../src/modules/search/indexing/search-index.job';
-import { SearchIndexer } from '../src/modules/search/indexing/search-indexer';
+import type { SearchIndexJob } from '../src/modules/indexing/search-index.job';
+import { SearchIndexProcessor } from '../src/modules/indexing/search-index.processor';
 import { SEARCH_INDEX } from '../src/modules/search/search-index.port';
 import { workerConfig } from '../src/worker';
 import { WorkerModule } from '../src/worker.module';
@@ -83,7 +83,7 @@ describeShared('two workers beside an API with WORKERS=off', () => {
       return Promise.resolve();
     });
     // Before init: the processors start taking jobs at bootstrap.
-    const indexed = jest.spyOn(ctx.get(SearchIndexer), 'run');
+    const indexed = jest.spyOn(ctx.get(SearchIndexProcessor), 'run');
     await ctx.init();
     return { ctx, dispatched, indexed };
   }

@@ -3,7 +3,7 @@ import { IdempotencyKeyEntity } from '../modules/items/idempotency-key.entity';
 import { ItemTagEntity } from '../modules/items/item-tag.entity';
 import { ItemEntity } from '../modules/items/item.entity';
 import { OutboxEntity } from '../modules/outbox/outbox.entity';
-import { ReindexJobEntity } from '../modules/search/reindex/reindex-job.entity';
+import { ReindexJobEntity } from '../modules/indexing/reindex/reindex-job.entity';
 import { UserEntity } from '../modules/users/user.entity';
 
 /** Every entity, for the app's DataSource and the TypeORM CLI alike. */

@@ -2,7 +2,7 @@ import { Client, errors } from '@elastic/elasticsearch';
 import type { DiagnosticResult } from '@elastic/elasticsearch';
 import Mock, { type MockPattern } from '@elastic/elasticsearch-mock';
 import { ElasticsearchSearchIndex } from '../../src/modules/search/elasticsearch/elasticsearch-search.index';
-import { FailedJobRecovery } from '../../src/modules/search/indexing/failed-job-recovery';
+import { FailedJobRecovery } from '../../src/modules/indexing/failed-job-recovery';
 import { SEARCH_INDEX } from '../../src/modules/search/search-index.port';
 import { signUp, type SignedIn } from '../helpers/auth';
 import { eventually } from '../helpers/eventually';

@@ -1,23 +1,9 @@
-import { BullModule } from '@nestjs/bull';
 import { DynamicModule, Logger, Module, Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ElasticsearchModule, ElasticsearchService } from '@nestjs/elasticsearch';
 import type { AppConfig } from '../../config/configuration';
-import { OutboxModule } from '../outbox/outbox.module';
-import { AdminQueuesController } from './admin-queues.controller';
 import { DatabaseSearchIndex } from './database/database-search.index';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search.index';
-import { FailedJobRecovery } from './indexing/failed-job-recovery';
-import { BullSearchQueue } from './indexing/bull-search.queue';
-import { InProcessSearchQueue } from './indexing/in-process-search.queue';
-import { QueueName, SEARCH_QUEUE } from './indexing/search-index.job';
-import { SearchIndexSubscriber } from './indexing/search-index.subscriber';
-import { SearchIndexer } from './indexing/search-indexer';
-import { SearchItemsRepository } from './indexing/search-items.repository';
-import { AdminSearchController } from './reindex/admin-search.controller';
-import { ReindexRepository } from './reindex/reindex.repository';
-import { ReindexRunner } from './reindex/reindex-runner';
-import { SearchReindexService } from './reindex/search-reindex.service';
 import { SEARCH_INDEX, type SearchIndex } from './search-index.port';
 import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
@@ -59,67 +45,32 @@ const searchIndexProvider: Provider = {
   },
 };
 
-function required<T>(value: T | null): T {
-  if (value === null) throw new Error('search module built for a configuration it was not given');
-  return value;
-}
+/** One SearchModule per configuration, so every importer (the app, IndexingModule) shares its providers. */
+const built = new WeakMap<AppConfig, DynamicModule>();
 
 @Module({})
 export class SearchModule {
   /**
-   * The queue driver is chosen here, once, from the configuration: Bull on Redis when `redis` is
-   * set, otherwise the in-process runner with the same contract.
+   * Querying items, and the SearchIndex port (exported) bound to the driver the configuration
+   * names. Called again with the same configuration it returns the same module, so importers share
+   * one index instance.
    */
   static forRoot(config: AppConfig): DynamicModule {
-    const imports: NonNullable<DynamicModule['imports']> = [OutboxModule];
+    const existing = built.get(config);
+    if (existing) return existing;
+    const imports: NonNullable<DynamicModule['imports']> = [];
     if (config.elasticsearch) {
-      imports.push(
-        ElasticsearchModule.registerAsync({
-          inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) => ({
-            node: required<NonNullable<AppConfig['elasticsearch']>>(
-              cs.get('elasticsearch', { infer: true }),
-            ).node,
-          }),
-        }),
-      );
+      const { node } = config.elasticsearch;
+      imports.push(ElasticsearchModule.register({ node }));
     }
-    let queue: Provider;
-    if (config.redis) {
-      imports.push(
-        BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) => {
-            const redis = required<NonNullable<AppConfig['redis']>>(
-              cs.get('redis', { infer: true }),
-            );
-            return { url: redis.url, prefix: `${redis.keyPrefix}bull` };
-          },
-        }),
-        BullModule.registerQueueAsync({ name: QueueName.SearchIndex }),
-      );
-      queue = { provide: SEARCH_QUEUE, useClass: BullSearchQueue };
-    } else {
-      queue = { provide: SEARCH_QUEUE, useClass: InProcessSearchQueue };
-    }
-    return {
+    const module: DynamicModule = {
       module: SearchModule,
       imports,
-      controllers: [SearchController, AdminQueuesController, AdminSearchController],
-      providers: [
-        DatabaseSearchIndex,
-        searchIndexProvider,
-        SearchService,
-        SearchItemsRepository,
-        SearchIndexer,
-        queue,
-        SearchIndexSubscriber,
-        FailedJobRecovery,
-        ReindexRepository,
-        ReindexRunner,
-        SearchReindexService,
-      ],
-      exports: [SEARCH_INDEX, SEARCH_QUEUE],
+      controllers: [SearchController],
+      providers: [DatabaseSearchIndex, searchIndexProvider, SearchService],
+      exports: [SEARCH_INDEX],
     };
+    built.set(config, module);
+    return module;
   }
 }

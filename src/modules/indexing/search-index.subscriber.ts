@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { isItemEvent } from '../../items/item.events';
-import { OutboxEventBus } from '../../outbox/outbox-event-bus';
-import { SEARCH_INDEX, type SearchIndex } from '../search-index.port';
+import { isItemEvent } from '../items/item.events';
+import { OutboxEventBus } from '../outbox/outbox-event-bus';
+import { SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from './search-index.job';
 
 /**

@@ -18,7 +18,7 @@ import {
   type IndexRebuild,
   type IndexWriteResult,
   type SearchIndex,
-} from '../search-index.port';
+} from '../../search/search-index.port';
 import { ReindexRepository, type ReindexJobPatch } from './reindex.repository';
 
 /** Items read and written per bulk request while copying. */

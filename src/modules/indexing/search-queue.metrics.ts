@@ -1,12 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import {
-  QUEUE_STATES,
-  QueueName,
-  SEARCH_QUEUE,
-  type SearchQueue,
-} from '../search/indexing/search-index.job';
-import { MetricsRegistry } from './metrics-registry';
+import { QUEUE_STATES, QueueName, SEARCH_QUEUE, type SearchQueue } from './search-index.job';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 /**
  * `keel_queue_jobs{queue,state}`: jobs per state, read from the queue at each scrape (Bull counts
@@ -14,7 +9,7 @@ import { MetricsRegistry } from './metrics-registry';
  * counts the completed jobs kept for deduplication, not every job ever run.
  */
 @Injectable()
-export class QueueMetrics {
+export class SearchQueueMetrics {
   constructor(metrics: MetricsRegistry, @Inject(SEARCH_QUEUE) queue: SearchQueue) {
     const gauge: Gauge<'queue' | 'state'> = new Gauge({
       name: 'keel_queue_jobs',

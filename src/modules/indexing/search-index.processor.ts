@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ItemDto } from '../../items/dto/item.dto';
-import { toItemDto } from '../../items/item.mapper';
-import { IndexDocument, SEARCH_INDEX, type SearchIndex } from '../search-index.port';
+import type { ItemDto } from '../items/dto/item.dto';
+import { toItemDto } from '../items/item.mapper';
+import { IndexDocument, SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
 import { SearchItemsRepository } from './search-items.repository';
 import type { SearchIndexJob } from './search-index.job';
 
@@ -11,8 +11,8 @@ import type { SearchIndexJob } from './search-index.job';
  * so a stale or duplicate job is harmless.
  */
 @Injectable()
-export class SearchIndexer {
-  private readonly logger = new Logger(SearchIndexer.name);
+export class SearchIndexProcessor {
+  private readonly logger = new Logger(SearchIndexProcessor.name);
 
   constructor(
     private readonly items: SearchItemsRepository,

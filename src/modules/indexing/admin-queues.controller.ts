@@ -1,32 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/decorators';
 import { ApiAuth, ApiProblems } from '../../common/swagger/api-problems.decorator';
-import { QueueName, SEARCH_QUEUE, type SearchQueue } from './indexing/search-index.job';
-
-export class QueueCountsDto {
-  waiting!: number;
-  active!: number;
-  completed!: number;
-  failed!: number;
-  delayed!: number;
-}
-
-export class QueueStatusDto {
-  @ApiProperty({ enum: Object.values(QueueName) })
-  name!: QueueName;
-  counts!: QueueCountsDto;
-}
-
-export class QueuesDto {
-  @ApiProperty({ type: [QueueStatusDto] })
-  queues!: QueueStatusDto[];
-}
-
-export class RetriedDto {
-  /** Failed jobs moved back to waiting. */
-  retried!: number;
-}
+import { QueuesDto } from './dto/queues.dto';
+import { RetriedDto } from './dto/retried.dto';
+import { QueueName, SEARCH_QUEUE, type SearchQueue } from './search-index.job';
 
 @ApiTags('admin')
 @ApiAuth()

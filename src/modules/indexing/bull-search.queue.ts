@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Job, JobOptions, Queue } from 'bull';
-import type { AppConfig } from '../../../config/configuration';
+import type { AppConfig } from '../../config/configuration';
 import { Batcher } from './batcher';
 import {
   BATCH_SIZE,
@@ -23,7 +23,7 @@ import {
   type SearchQueue,
   WORKER_CONCURRENCY,
 } from './search-index.job';
-import { SearchIndexer } from './search-indexer';
+import { SearchIndexProcessor } from './search-index.processor';
 
 /** An enqueue that Redis has not answered within this long fails (the outbox retries it). */
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -45,7 +45,7 @@ export class BullSearchQueue
   constructor(
     @InjectQueue(QueueName.SearchIndex) private readonly queue: Queue<SearchIndexJob>,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
-    indexer: SearchIndexer,
+    indexer: SearchIndexProcessor,
   ) {
     const { attempts, backoffMs } = config.get('searchQueue', { infer: true });
     this.jobOptions = {

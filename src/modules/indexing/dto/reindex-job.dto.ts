@@ -5,7 +5,7 @@ import {
   type ReindexJobEntity,
   type ReindexPhase,
   type ReindexStatus,
-} from './reindex-job.entity';
+} from '../reindex/reindex-job.entity';
 
 /** A full reindex and its progress. */
 export class ReindexJobDto {

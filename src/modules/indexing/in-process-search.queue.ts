@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../../../config/configuration';
+import type { AppConfig } from '../../config/configuration';
 import { Batcher } from './batcher';
 import {
   BATCH_SIZE,
@@ -19,7 +19,7 @@ import {
   type SearchIndexJob,
   type SearchQueue,
 } from './search-index.job';
-import { SearchIndexer } from './search-indexer';
+import { SearchIndexProcessor } from './search-index.processor';
 
 interface LocalJob {
   id: string;
@@ -48,7 +48,7 @@ export class InProcessSearchQueue implements SearchQueue, OnApplicationBootstrap
 
   constructor(
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
-    indexer: SearchIndexer,
+    indexer: SearchIndexProcessor,
   ) {
     const settings = config.get('searchQueue', { infer: true });
     this.attempts = settings.attempts;

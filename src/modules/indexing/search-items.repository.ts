@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { ItemEntity } from '../../items/item.entity';
+import { ItemEntity } from '../items/item.entity';
 
 /** What the indexer reads: the current rows, soft-deleted ones included. */
 @Injectable()

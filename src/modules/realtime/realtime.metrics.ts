@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { RealtimeServer } from '../realtime/realtime-server';
-import { MetricsRegistry } from './metrics-registry';
+import { RealtimeServer } from './realtime-server';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 
 /** `keel_websocket_connections`: sockets connected to this process's /realtime namespace. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { OutboxRepository, type OutboxStats } from '../outbox/outbox.repository';
-import { MetricsRegistry, setOrOmit } from './metrics-registry';
+import { OutboxRepository, type OutboxStats } from './outbox.repository';
+import { MetricsRegistry, setOrOmit } from '../metrics/metrics-registry';
 
 /**
  * `keel_outbox_pending` and `keel_outbox_oldest_pending_age_seconds`: events committed but not yet

@@ -5,14 +5,14 @@ import { CurrentUser, Roles } from '../../../common/auth/decorators';
 import type { AuthUser } from '../../../common/auth/role';
 import { uuidParam } from '../../../common/http/uuid-param.pipe';
 import { ApiAuth, ApiProblems } from '../../../common/swagger/api-problems.decorator';
-import { ReindexJobDto } from './reindex-job.dto';
+import { ReindexJobDto } from '../dto/reindex-job.dto';
 import { SearchReindexService } from './search-reindex.service';
 
 @ApiTags('admin')
 @ApiAuth()
 @Roles('admin')
 @Controller('admin/search/reindex')
-export class AdminSearchController {
+export class AdminReindexController {
   constructor(private readonly reindex: SearchReindexService) {}
 
   @Post()

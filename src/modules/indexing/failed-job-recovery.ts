@@ -6,8 +6,8 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../../../config/configuration';
-import { SEARCH_INDEX, type SearchIndex } from '../search-index.port';
+import type { AppConfig } from '../../config/configuration';
+import { SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from './search-index.job';
 
 /** How often a worker checks for failed jobs to give another chance. */

@@ -3,7 +3,7 @@ export enum QueueName {
   SearchIndex = 'search-index',
 }
 
-/** Job names on the search-index queue; each has exactly one handler (SearchIndexer, in batches). */
+/** Job names on the search-index queue; each has exactly one handler (SearchIndexProcessor, in batches). */
 export enum SearchJobName {
   IndexItem = 'index-item',
 }

@@ -1,0 +1,4 @@
+export class RetriedDto {
+  /** Failed jobs moved back to waiting. */
+  retried!: number;
+}
