@@ -8,6 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
 import { OutboxEventBus } from './outbox-event-bus';
 import { OutboxEntity } from './outbox.entity';
@@ -34,10 +35,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly settings: AppConfig['outbox'];
   private readonly enabled: boolean;
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly sweep = new PeriodicTask(() => this.drain(), {
+    logger: this.logger,
+    failureEvent: 'outbox.relay_failed',
+    failureLevel: 'error',
+  });
   private lastPrune = 0;
 
   constructor(
@@ -55,11 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts dispatching (at boot when WORKERS=inline); picks up whatever earlier processes left. */
   start(): void {
-    if (this.sweepTimer) return;
-    this.stopped = false;
-    this.sweepTimer = setInterval(() => this.wake(), this.settings.sweepMs);
-    this.sweepTimer.unref();
-    this.wake();
+    this.sweep.start(this.settings.sweepMs, { runAtStart: true });
   }
 
   /**
@@ -68,35 +66,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    * (their lease expires) for another process.
    */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
-    await this.running;
+    await this.sweep.stop();
   }
 
   /** Asks for a dispatch round soon; cheap to call after every commit. */
   wake(): void {
-    if (!this.sweepTimer || this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) =>
-        this.logger.error({ event: 'outbox.relay_failed', error: (error as Error).message }),
-      )
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.sweep.wake();
   }
 
   private async drain(): Promise<void> {
     let claimed = BATCH;
-    while (claimed === BATCH && !this.stopped) claimed = await this.dispatchBatch();
+    while (claimed === BATCH && !this.sweep.stopping) claimed = await this.dispatchBatch();
     if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.pruneNow();
   }
 

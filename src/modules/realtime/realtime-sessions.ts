@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AuthUser } from '../../common/auth/role';
+import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
 import { AccessTokenVerifier } from '../auth/access-token-verifier';
 import { rooms, SERVER_EVENTS } from './realtime.contract';
@@ -20,8 +21,10 @@ export class RealtimeSessions implements OnModuleDestroy {
   private readonly logger = new Logger(RealtimeSessions.name);
   private readonly graceMs: number;
   private readonly checkMs: number;
-  private checkTimer: NodeJS.Timeout | null = null;
-  private checking = false;
+  private readonly check = new PeriodicTask(() => this.checkAll(), {
+    logger: this.logger,
+    failureEvent: 'realtime.session_check_failed',
+  });
 
   constructor(
     private readonly verifier: AccessTokenVerifier,
@@ -33,15 +36,13 @@ export class RealtimeSessions implements OnModuleDestroy {
     this.checkMs = settings.sessionCheckMs;
   }
 
+  /** Starts the periodic re-check (once socket.io has created the namespace). */
   start(): void {
-    if (this.checkTimer) return;
-    this.checkTimer = setInterval(() => void this.checkAll(), this.checkMs);
-    this.checkTimer.unref();
+    this.check.start(this.checkMs);
   }
 
-  onModuleDestroy(): void {
-    if (this.checkTimer) clearInterval(this.checkTimer);
-    this.checkTimer = null;
+  async onModuleDestroy(): Promise<void> {
+    await this.check.stop();
   }
 
   /** Joins the socket's user rooms and arms its expiry timer. */
@@ -88,33 +89,26 @@ export class RealtimeSessions implements OnModuleDestroy {
   }
 
   /** One pass over this process's sockets; one user lookup per user (it is cached). */
-  async checkAll(): Promise<void> {
+  private async checkAll(): Promise<void> {
     const ns = this.server.namespace;
-    if (!ns || this.checking) return;
-    this.checking = true;
-    try {
-      const byUser = new Map<string, RealtimeSocket[]>();
-      for (const socket of ns.sockets.values() as IterableIterator<RealtimeSocket>) {
-        if (!socket.data.user) continue;
-        const list = byUser.get(socket.data.user.id) ?? [];
-        list.push(socket);
-        byUser.set(socket.data.user.id, list);
-      }
-      for (const [userId, sockets] of byUser) {
-        for (const socket of sockets) {
-          const user = await this.verifier.recheck(userId, socket.data.issuedAt);
-          if (!user) {
-            socket.emit(SERVER_EVENTS.authRevoked, { reason: 'unauthorized' });
-            socket.disconnect(true);
-          } else if (user.role !== socket.data.user.role) {
-            this.syncRooms(socket, user);
-          }
+    if (!ns) return;
+    const byUser = new Map<string, RealtimeSocket[]>();
+    for (const socket of ns.sockets.values() as IterableIterator<RealtimeSocket>) {
+      if (!socket.data.user) continue;
+      const list = byUser.get(socket.data.user.id) ?? [];
+      list.push(socket);
+      byUser.set(socket.data.user.id, list);
+    }
+    for (const [userId, sockets] of byUser) {
+      for (const socket of sockets) {
+        const user = await this.verifier.recheck(userId, socket.data.issuedAt);
+        if (!user) {
+          socket.emit(SERVER_EVENTS.authRevoked, { reason: 'unauthorized' });
+          socket.disconnect(true);
+        } else if (user.role !== socket.data.user.role) {
+          this.syncRooms(socket, user);
         }
       }
-    } catch (error) {
-      this.logger.warn({ event: 'realtime.session_check_failed', error: (error as Error).message });
-    } finally {
-      this.checking = false;
     }
   }
 }
