@@ -40,5 +40,5 @@ EXPOSE 3000
 # turns this check off for it and for the one-shot migrate service.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown, see README).
+# Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown, see docs/operations.md).
 CMD ["node", "dist/main.js"]

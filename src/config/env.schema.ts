@@ -33,7 +33,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /**
  * Every environment variable Keel reads. Defaults live in configuration.ts so that this class only
- * states shape and range; README's configuration table and .env.example list the same names.
+ * states shape and range; the table in docs/configuration.md and .env.example list the same names.
  */
 export class EnvironmentVariables {
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
