@@ -3,9 +3,10 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  OnModuleDestroy,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
 import { SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from './search-index.job';
@@ -21,11 +22,15 @@ export const RECOVER_EVERY_MS = 30_000;
  * once with POST /admin/queues/search-index/retry-failed.
  */
 @Injectable()
-export class FailedJobRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FailedJobRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FailedJobRecovery.name);
   private readonly enabled: boolean;
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly task = new PeriodicTask(() => this.recover(), {
+    logger: this.logger,
+    failureEvent: 'search.jobs.recover_failed',
+  });
+  /** Jobs retried since boot: runOnce reports the difference across its wait. */
+  private retriedTotal = 0;
 
   constructor(
     @Inject(SEARCH_QUEUE) private readonly queue: SearchQueue,
@@ -37,30 +42,26 @@ export class FailedJobRecovery implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.enabled || this.index.kind !== 'elasticsearch') return;
-    this.timer = setInterval(() => void this.runOnce(), RECOVER_EVERY_MS);
-    this.timer.unref();
+    this.task.start(RECOVER_EVERY_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /** Before the queue closes, so that a recovery in progress finishes against an open queue. */
+  async onModuleDestroy(): Promise<void> {
+    await this.task.stop();
   }
 
-  /** Retries the failed jobs if there are any and the index is ready; returns how many. */
+  /** Retries the failed jobs now if there are any and the index is ready; returns how many. */
   async runOnce(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const { failed } = await this.queue.counts();
-      if (failed === 0 || !(await this.index.ready())) return 0;
-      const retried = await this.queue.retryFailed();
-      if (retried > 0) this.logger.log({ event: 'search.jobs.recovered', retried });
-      return retried;
-    } catch (error) {
-      this.logger.warn({ event: 'search.jobs.recover_failed', reason: (error as Error).message });
-      return 0;
-    } finally {
-      this.running = false;
-    }
+    const before = this.retriedTotal;
+    await this.task.runNow();
+    return this.retriedTotal - before;
+  }
+
+  private async recover(): Promise<void> {
+    const { failed } = await this.queue.counts();
+    if (failed === 0 || !(await this.index.ready())) return;
+    const retried = await this.queue.retryFailed();
+    this.retriedTotal += retried;
+    if (retried > 0) this.logger.log({ event: 'search.jobs.recovered', retried });
   }
 }
