@@ -2,7 +2,13 @@
  * Three projects: unit tests beside the code, and the same e2e suite on the two profiles.
  * Jest prints each file's project name (unit, e2e:sqlite, e2e:mariadb), so the output shows which
  * profile every e2e file ran on.
+ *
+ * e2e:mariadb needs MariaDB and Redis. When they do not answer, a run outside CI leaves that project
+ * out and ends with one line saying so and how to start them, so `npm install && npm test` passes on
+ * a machine with only Node. Under CI=true the project always runs: a missing service fails the run.
  */
+const { probeFullStack } = require('./test/setup/full-stack');
+
 const tsJest = [
   'ts-jest',
   {
@@ -22,42 +28,128 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
 };
 
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/** The project names given to --selectProjects, or null when every project is selected. */
+function selectedProjects(argv) {
+  const names = [];
+  let selecting = false;
+  let any = false;
+  for (const arg of argv) {
+    if (arg.startsWith('--selectProjects=')) {
+      any = true;
+      names.push(...arg.slice('--selectProjects='.length).split(','));
+      selecting = false;
+    } else if (arg === '--selectProjects') {
+      any = true;
+      selecting = true;
+    } else if (arg.startsWith('-')) {
+      selecting = false;
+    } else if (selecting) {
+      names.push(arg);
+    }
+  }
+  return any ? names : null;
+}
+
 /**
  * The fault suite runs only when asked for (`--selectProjects faults`, or a path under test/faults):
  * a bare `jest` (npm test) leaves it out.
  */
 const wantsFaults = process.argv.some((arg) => arg === 'faults' || arg.includes('test/faults'));
 
-module.exports = {
-  testTimeout: 30000,
-  projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-    },
-    {
-      ...common,
-      displayName: 'e2e:sqlite',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup/profile-sqlite.js'],
-    },
-    {
-      ...common,
-      displayName: 'e2e:mariadb',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
-    },
-    // npm run test:faults: dependencies cut, slowed and restored under a live app (MariaDB + Redis).
-    ...(wantsFaults
-      ? [
-          {
-            ...common,
-            displayName: 'faults',
-            testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
-            setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
-          },
-        ]
-      : []),
-  ],
+/** Files that skip their own tests when something optional is missing, and what to say then. */
+const selfSkipping = [
+  {
+    file: 'test/search-elasticsearch.e2e-spec.ts',
+    line:
+      'NOT RUN: test/search-elasticsearch.e2e-spec.ts (Elasticsearch driver): ELASTICSEARCH_NODE is not set. ' +
+      'Start one with `docker compose up -d elasticsearch` and set ELASTICSEARCH_NODE=http://127.0.0.1:9200.',
+  },
+  {
+    file: 'test/swagger-ui.e2e-spec.ts',
+    line:
+      'NOT RUN: test/swagger-ui.e2e-spec.ts (Swagger UI in a browser): no Chromium at /usr/bin/chromium. ' +
+      'Install it with `apt-get install chromium` (under CI=true it is required).',
+  },
+];
+
+/** Why e2e:mariadb cannot run here, in one line, or null when MariaDB and Redis both answer. */
+async function fullStackAbsence() {
+  const { missing } = await probeFullStack();
+  if (missing.length === 0) return null;
+  const what = missing
+    .map(({ name, url, variable, why }) => {
+      let where = url;
+      try {
+        where = new URL(url).host;
+      } catch {
+        // Not a URL: shown as given.
+      }
+      return `${name} at ${where} (${variable}: ${why})`;
+    })
+    .join(' and ');
+  return (
+    `${inCi ? 'FAILING' : 'NOT RUN'}: e2e:mariadb (the e2e suite on MariaDB and Redis): ${what} did not answer. ` +
+    'Start both with `docker compose up -d mysql redis` and set ' +
+    'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test, or point TEST_DATABASE_URL and ' +
+    'TEST_REDIS_URL at running servers.' +
+    (inCi ? ' Under CI=true the suite is never skipped.' : '')
+  );
+}
+
+module.exports = async () => {
+  const selected = selectedProjects(process.argv);
+  const wantsFullStack = selected === null || selected.includes('e2e:mariadb');
+  const absence = wantsFullStack ? await fullStackAbsence() : null;
+  const runFullStack = wantsFullStack && (absence === null || inCi);
+  if (absence && selected !== null && selected.every((name) => name === 'e2e:mariadb')) {
+    // Nothing else is selected, so no reporter will run: say it now.
+    process.stderr.write(`${absence}\n`);
+  }
+
+  return {
+    testTimeout: 30000,
+    reporters: [
+      'default',
+      [
+        '<rootDir>/test/setup/not-run-reporter.js',
+        { e2eNotRun: absence ? [absence] : [], selfSkipping },
+      ],
+    ],
+    projects: [
+      {
+        ...common,
+        displayName: 'unit',
+        testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      },
+      {
+        ...common,
+        displayName: 'e2e:sqlite',
+        testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+        setupFiles: ['<rootDir>/test/setup/profile-sqlite.js'],
+      },
+      ...(runFullStack
+        ? [
+            {
+              ...common,
+              displayName: 'e2e:mariadb',
+              testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+              setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
+            },
+          ]
+        : []),
+      // npm run test:faults: dependencies cut, slowed and restored under a live app (MariaDB + Redis).
+      ...(wantsFaults
+        ? [
+            {
+              ...common,
+              displayName: 'faults',
+              testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+              setupFiles: ['<rootDir>/test/setup/profile-mariadb.js'],
+            },
+          ]
+        : []),
+    ],
+  };
 };

@@ -1,0 +1,36 @@
+// Prints, after Jest's own summary, one line for each suite that did not run here and why, so a run
+// that passed without the full stack (or without Elasticsearch or Chromium) says so at the end.
+const { relative } = require('node:path');
+
+class NotRunReporter {
+  /**
+   * @param {{ rootDir: string }} globalConfig
+   * @param {{ e2eNotRun?: string[], selfSkipping?: Array<{ file: string, line: string }> }} options
+   *   e2eNotRun: lines printed when e2e files were part of the run (a project left out);
+   *   selfSkipping: a file that skips its own tests when something is missing, and the line printed
+   *   when it ran and every one of its tests was skipped.
+   */
+  constructor(globalConfig, options = {}) {
+    this.rootDir = globalConfig.rootDir;
+    this.e2eNotRun = options.e2eNotRun ?? [];
+    this.selfSkipping = options.selfSkipping ?? [];
+  }
+
+  onRunComplete(_contexts, results) {
+    const files = results.testResults.map((r) => ({
+      file: relative(this.rootDir, r.testFilePath),
+      allSkipped: r.numPendingTests > 0 && r.numPassingTests + r.numFailingTests === 0,
+    }));
+    const ranE2e = files.some(({ file }) => file.endsWith('.e2e-spec.ts'));
+    const skipped = this.selfSkipping
+      .filter(({ file }) => files.some((f) => f.file === file && f.allSkipped))
+      .map(({ line }) => line);
+    const lines = [...(ranE2e ? this.e2eNotRun : []), ...new Set(skipped)];
+    // Jest's summary reporter always runs after custom ones: print on exit so these lines come last
+    // (stderr is synchronous on Linux for files, pipes and terminals).
+    if (lines.length > 0)
+      process.once('exit', () => process.stderr.write(`\n${lines.join('\n')}\n`));
+  }
+}
+
+module.exports = NotRunReporter;
