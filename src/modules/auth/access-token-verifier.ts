@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuthUser } from '../../common/auth/role';
-import { UsersService } from '../users/users.service';
+import { AppError } from '../../common/errors/app-error';
+import { TokenExpired, TokenInvalid } from './auth.exceptions';
+import { SessionsService } from './sessions.service';
 
 export type AccessTokenRejection = 'unauthorized' | 'token_expired';
 
@@ -15,17 +17,37 @@ interface AccessTokenClaims {
   iat?: unknown;
 }
 
+/** `Bearer <token>`, scheme case-insensitive; the first two words count, as passport-jwt read it. */
+const BEARER = /(\S+)\s+(\S+)/;
+
 /**
- * Checks an access token outside HTTP (websockets) with the same rules as the JWT strategy: the
- * configured algorithm, issuer and audience (JwtModule's verifyOptions), `exp` and `iat` required,
- * the account active and the token issued after the user's sessions cut-off.
+ * The one place an access token is checked, for HTTP, websockets and GraphQL alike: the configured
+ * algorithm, issuer and audience (JwtModule's verifyOptions), `exp` and `iat` required, the account
+ * active and the token issued after the user's sessions cut-off. A deactivated or signed-out user
+ * loses access at once rather than when the token expires.
  */
 @Injectable()
 export class AccessTokenVerifier {
   constructor(
     private readonly jwt: JwtService,
-    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
+
+  /** Checks the value of an Authorization header; only the Bearer scheme carries a token. */
+  authenticate(authorization: unknown): Promise<AccessTokenCheck> {
+    const match = typeof authorization === 'string' ? BEARER.exec(authorization) : null;
+    if (!match || match[1]?.toLowerCase() !== 'bearer' || !match[2]) {
+      return Promise.resolve({ ok: false, reason: 'unauthorized' });
+    }
+    return this.verify(match[2]);
+  }
+
+  /** The user of an Authorization header, or the domain error (token_expired, token_invalid). */
+  async requireUser(authorization: unknown): Promise<AuthUser> {
+    const check = await this.authenticate(authorization);
+    if (!check.ok) throw rejectionError(check.reason);
+    return check.user;
+  }
 
   async verify(token: string): Promise<AccessTokenCheck> {
     let claims: AccessTokenClaims;
@@ -35,29 +57,24 @@ export class AccessTokenVerifier {
       const expired = (error as Error | undefined)?.name === 'TokenExpiredError';
       return { ok: false, reason: expired ? 'token_expired' : 'unauthorized' };
     }
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
+    const { sub, exp, iat } = claims;
+    if (typeof sub !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') {
       return { ok: false, reason: 'unauthorized' };
     }
-    if (typeof claims.iat !== 'number') return { ok: false, reason: 'unauthorized' };
-    const session = await this.users.findActiveSession(claims.sub);
-    if (!session || !this.issuedAfterCutOff(claims.iat, session.sessionsValidAfter)) {
-      return { ok: false, reason: 'unauthorized' };
-    }
-    return { ok: true, user: session.user, expiresAt: claims.exp, issuedAt: claims.iat };
+    const user = await this.sessions.userForAccessToken(sub, iat);
+    if (!user) return { ok: false, reason: 'unauthorized' };
+    return { ok: true, user, expiresAt: exp, issuedAt: iat };
   }
 
   /**
    * Re-checks a user already accepted with a token issued at `issuedAt` (epoch seconds): null when
    * the account is gone, deactivated or signed out everywhere since.
    */
-  async recheck(userId: string, issuedAt: number): Promise<AuthUser | null> {
-    const session = await this.users.findActiveSession(userId);
-    if (!session || !this.issuedAfterCutOff(issuedAt, session.sessionsValidAfter)) return null;
-    return session.user;
+  recheck(userId: string, issuedAt: number): Promise<AuthUser | null> {
+    return this.sessions.userForAccessToken(userId, issuedAt);
   }
+}
 
-  // iat has one-second resolution: compare whole seconds, as the JWT strategy does.
-  private issuedAfterCutOff(iat: number, cutOff: number | null): boolean {
-    return cutOff === null || iat >= Math.floor(cutOff / 1000);
-  }
+function rejectionError(reason: AccessTokenRejection): AppError {
+  return reason === 'token_expired' ? new TokenExpired() : new TokenInvalid();
 }

@@ -2,44 +2,31 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../../config/configuration';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenGuard } from './access-token.guard';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { AUTH_THROTTLERS, AuthThrottlerGuard, emailTracker } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { JWT_KEYS, JwtKeys, resolveJwtKeys } from './jwt-keys';
-import { JwtAuthGuard } from './jwt-auth.guard';
-import { JwtStrategy } from './jwt.strategy';
-import { RateLimitModule } from './rate-limit.module';
+import { resolveJwtKeys } from './jwt-keys';
 import { RateLimitStorage } from './rate-limit.storage';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RolesGuard } from './roles.guard';
-
-const jwtKeysProvider = {
-  provide: JWT_KEYS,
-  inject: [ConfigService],
-  useFactory: (config: ConfigService<AppConfig, true>): JwtKeys =>
-    resolveJwtKeys({
-      jwt: config.get('jwt', { infer: true }),
-      dataDir: config.get('dataDir', { infer: true }),
-    }),
-};
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
     UsersModule,
-    PassportModule,
     TypeOrmModule.forFeature([RefreshTokenEntity]),
     JwtModule.registerAsync({
-      extraProviders: [jwtKeysProvider],
-      inject: [JWT_KEYS, ConfigService],
-      useFactory: (keys: JwtKeys, config: ConfigService<AppConfig, true>) => {
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => {
         const jwt = config.get('jwt', { infer: true });
+        const keys = resolveJwtKeys({ jwt, dataDir: config.get('dataDir', { infer: true }) });
         return {
           privateKey: keys.signingKey,
           publicKey: keys.verificationKey,
@@ -58,7 +45,6 @@ const jwtKeysProvider = {
       },
     }),
     ThrottlerModule.forRootAsync({
-      imports: [RateLimitModule],
       inject: [ConfigService, RateLimitStorage],
       useFactory: (config: ConfigService<AppConfig, true>, storage: RateLimitStorage) => {
         const { rateLimit, rateWindowSeconds } = config.get('auth', { infer: true });
@@ -75,13 +61,12 @@ const jwtKeysProvider = {
   ],
   controllers: [AuthController],
   providers: [
-    jwtKeysProvider,
     AuthService,
+    SessionsService,
     AccessTokenVerifier,
     RefreshTokensRepository,
-    JwtStrategy,
     AuthThrottlerGuard,
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [AccessTokenVerifier],

@@ -2,10 +2,11 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { AuthUser } from '../../common/auth/role';
 import { AppConfig, loadConfig } from '../../config/configuration';
-import { UsersService } from '../users/users.service';
+import { ActiveAccount, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionsService } from './sessions.service';
 
 /** In-memory stand-in with the same conditional semantics as the SQL repository. */
 class FakeRefreshTokens implements Pick<RefreshTokensRepository, keyof RefreshTokensRepository> {
@@ -40,35 +41,37 @@ const alice: AuthUser = {
   role: 'user',
 };
 
-describe('AuthService', () => {
+describe('AuthService and its sessions', () => {
   let tokens: FakeRefreshTokens;
-  let active: Map<string, AuthUser>;
+  let accounts: Map<string, ActiveAccount>;
   let service: AuthService;
   let config: AppConfig;
 
   beforeEach(() => {
     config = loadConfig({ JWT_SECRET: 's'.repeat(40), REFRESH_TOKEN_TTL: '3600' });
     tokens = new FakeRefreshTokens();
-    active = new Map([[alice.id, alice]]);
+    accounts = new Map([[alice.id, { user: alice, sessionsValidAfter: null }]]);
     const users = {
       verifyCredentials: (email: string, password: string) =>
         Promise.resolve(email === alice.email && password === 'right-password' ? alice : null),
-      findActiveSession: (id: string) => {
-        const user = active.get(id);
-        return Promise.resolve(user ? { user, sessionsValidAfter: null } : null);
+      findActiveAccount: (id: string) => Promise.resolve(accounts.get(id) ?? null),
+      cutOffSessions: (id: string) => {
+        const account = accounts.get(id);
+        if (account) account.sessionsValidAfter = Date.now();
+        return Promise.resolve();
       },
-      endAllSessions: () => Promise.resolve(),
     } as unknown as UsersService;
     const jwt = new JwtService({
       secret: config.jwt.secret ?? '',
       signOptions: { expiresIn: 900 },
     });
-    service = new AuthService(
+    const settings = new ConfigService<AppConfig, true>(config);
+    const sessions = new SessionsService(
       users,
       tokens as unknown as RefreshTokensRepository,
-      jwt,
-      new ConfigService<AppConfig, true>(config),
+      settings,
     );
+    service = new AuthService(users, sessions, jwt, settings);
   });
 
   it('login stores only a hash of the refresh token', async () => {
@@ -120,7 +123,7 @@ describe('AuthService', () => {
 
   it('refuses refresh for a deactivated user and ends the family', async () => {
     const first = await service.login(alice.email, 'right-password');
-    active.delete(alice.id);
+    accounts.delete(alice.id);
     await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
       code: 'refresh_token_invalid',
     });
@@ -139,6 +142,30 @@ describe('AuthService', () => {
     await expect(service.refresh(b2.refreshToken)).rejects.toMatchObject({
       code: 'refresh_token_invalid',
     });
+  });
+
+  it('refuses a refresh token issued before the sessions cut-off and ends its family', async () => {
+    const first = await service.login(alice.email, 'right-password');
+    const row = tokens.rows[0];
+    if (row) row.createdAt = new Date(Date.now() - 60_000);
+    accounts.set(alice.id, { user: alice, sessionsValidAfter: Date.now() - 1000 });
+    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
+    expect(tokens.rows[0]?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('logout-all moves the sessions cut-off as well as revoking refresh tokens', async () => {
+    await service.login(alice.email, 'right-password');
+    await service.logoutAll(alice);
+    expect(accounts.get(alice.id)?.sessionsValidAfter).toEqual(expect.any(Number));
+    expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
+  });
+
+  it('logout without a token does nothing', async () => {
+    await service.login(alice.email, 'right-password');
+    await service.logout(undefined);
+    expect(tokens.rows[0]?.revokedAt).toBeNull();
   });
 
   it('access tokens carry the user id as sub and expire', async () => {

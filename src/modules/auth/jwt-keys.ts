@@ -25,8 +25,6 @@ const secretKeys = (secret: string): Pick<JwtKeys, 'signingKey' | 'verificationK
   return { signingKey: key, verificationKey: key };
 };
 
-export const JWT_KEYS = Symbol('JWT_KEYS');
-
 /**
  * The keys access tokens are signed and checked with. Nothing is hard-coded: HS256 uses JWT_SECRET,
  * or (outside production only, enforced by config validation) a random secret generated on first

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../../database/query-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { UserEntity } from './user.entity';
@@ -28,9 +29,15 @@ export class UsersRepository {
     return this.repo.countBy({ role: 'admin', isActive: true });
   }
 
-  async insert(user: UserEntity): Promise<UserEntity> {
-    await this.tx.run((m) => m.insert(UserEntity, user));
-    return user;
+  /** Inserts the user; false, with nothing written, when another account has the email. */
+  async insertIfEmailFree(user: UserEntity): Promise<boolean> {
+    try {
+      await this.tx.run((m) => m.insert(UserEntity, user));
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
 
   save(user: UserEntity): Promise<UserEntity> {

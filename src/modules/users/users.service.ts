@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppCache } from '../../cache/app-cache.service';
 import { AuthUser, Role } from '../../common/auth/role';
 import type { AppConfig } from '../../config/configuration';
-import { isForeignKeyViolation, isUniqueViolation } from '../../database/query-errors';
+import { isForeignKeyViolation } from '../../database/query-errors';
 import { Page } from '../../common/pagination/cursor';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -34,14 +34,14 @@ const authUserKey = (id: string): string => `auth-user:${id}`;
 
 const toAuthUser = (u: UserEntity): AuthUser => ({ id: u.id, email: u.email, role: u.role });
 
-/** What the auth layer needs to accept a token for a user. */
-export interface ActiveSession {
+/** An active account as the sessions layer sees it: who it is and when its sessions were cut off. */
+export interface ActiveAccount {
   user: AuthUser;
   /** Epoch ms; tokens issued earlier are no longer valid (null: no such cut-off). */
   sessionsValidAfter: number | null;
 }
 
-const toSession = (u: UserEntity): ActiveSession => ({
+const toAccount = (u: UserEntity): ActiveAccount => ({
   user: toAuthUser(u),
   sessionsValidAfter: u.sessionsValidAfter ? u.sessionsValidAfter.getTime() : null,
 });
@@ -73,12 +73,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
-    try {
-      await this.users.insert(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new EmailTaken();
-      throw error;
-    }
+    if (!(await this.users.insertIfEmailFree(user))) throw new EmailTaken();
     this.logger.log({ event: 'user.created', userId: user.id, role: user.role });
     return toUserDto(user);
   }
@@ -95,22 +90,21 @@ export class UsersService {
   }
 
   /**
-   * The user behind a token, if the account still exists and is active. Called on every
-   * authenticated request, so it is cached; every change to a user invalidates the entry before
-   * the change is acknowledged.
+   * The account, if it still exists and is active. Read for every authenticated request, so it is
+   * cached; every change to a user invalidates the entry before the change is acknowledged.
    */
-  async findActiveSession(id: string): Promise<ActiveSession | null> {
-    const cached = await this.cache.get<ActiveSession>(authUserKey(id));
+  async findActiveAccount(id: string): Promise<ActiveAccount | null> {
+    const cached = await this.cache.get<ActiveAccount>(authUserKey(id));
     if (cached) return cached;
     const user = await this.users.findActiveById(id);
     if (!user) return null;
-    const session = toSession(user);
-    await this.cache.set(authUserKey(id), session, this.cacheTtlMs);
-    return session;
+    const account = toAccount(user);
+    await this.cache.set(authUserKey(id), account, this.cacheTtlMs);
+    return account;
   }
 
-  /** Ends every session of a user: tokens issued before now stop working. */
-  async endAllSessions(userId: string): Promise<void> {
+  /** Moves the account's sessions cut-off to now: every token issued before stops working. */
+  async cutOffSessions(userId: string): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new UserNotFound();
     user.sessionsValidAfter = new Date();

@@ -1,0 +1,29 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { IS_PUBLIC_KEY } from '../../common/auth/decorators';
+import { AuthUser } from '../../common/auth/role';
+import { AccessTokenVerifier } from './access-token-verifier';
+
+/**
+ * Global: every route needs a valid access token in the Authorization header (never the query
+ * string) unless it is marked @Public(). The user it resolves is `request.user`.
+ */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    request.user = await this.verifier.requireUser(request.headers.authorization);
+    return true;
+  }
+}

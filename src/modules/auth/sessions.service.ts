@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AuthUser } from '../../common/auth/role';
+import type { AppConfig } from '../../config/configuration';
+import { UsersService } from '../users/users.service';
+import { RefreshTokenInvalid } from './auth.exceptions';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+const SECOND_MS = 1000;
+
+/** When a token was issued (epoch ms) and the resolution it records that in (ms). */
+interface IssueTime {
+  atMs: number;
+  inMs: number;
+}
+
+/** A rotated session: who it belongs to and the refresh token that replaces the presented one. */
+export interface RotatedSession {
+  user: AuthUser;
+  refreshToken: string;
+}
+
+/**
+ * Sessions: one family of refresh tokens per sign-in (rotation, reuse detection, revocation) and
+ * the per-user cut-off before which every access and refresh token is refused (logout-all,
+ * password change). What counts as a live session is decided here and nowhere else.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  private readonly refreshTtlMs: number;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    this.refreshTtlMs = config.get('auth', { infer: true }).refreshTtlSeconds * 1000;
+  }
+
+  /** Opens a session for a user who just proved who they are; returns its first refresh token. */
+  start(userId: string): Promise<string> {
+    return this.issue(userId, randomUUID());
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already used or revoked is a sign of theft: the whole
+   * family (every token descended from that sign-in) is revoked and the caller must sign in again.
+   */
+  async rotate(presented: string): Promise<RotatedSession> {
+    const token = await this.refreshTokens.findByHash(sha256(presented));
+    const now = new Date();
+    if (!token) throw new RefreshTokenInvalid();
+    if (token.usedAt || token.revokedAt) {
+      await this.refreshTokens.revokeFamily(token.familyId, now);
+      this.logger.warn({
+        event: 'auth.refresh.reuse',
+        userId: token.userId,
+        familyId: token.familyId,
+      });
+      throw new RefreshTokenInvalid();
+    }
+    if (token.expiresAt.getTime() <= now.getTime()) throw new RefreshTokenInvalid();
+
+    const user = await this.liveUser(token.userId, { atMs: token.createdAt.getTime(), inMs: 1 });
+    if (!user) {
+      await this.refreshTokens.revokeFamily(token.familyId, now);
+      throw new RefreshTokenInvalid();
+    }
+    if (!(await this.refreshTokens.markUsedIfFresh(token.id, now))) {
+      // Lost a race with another refresh of the same token: that is reuse too.
+      await this.refreshTokens.revokeFamily(token.familyId, now);
+      throw new RefreshTokenInvalid();
+    }
+    return { user, refreshToken: await this.issue(user.id, token.familyId) };
+  }
+
+  /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
+  async end(presented: string): Promise<void> {
+    const token = await this.refreshTokens.findByHash(sha256(presented));
+    if (token) await this.refreshTokens.revokeFamily(token.familyId, new Date());
+  }
+
+  /** Ends every session: refresh tokens are revoked and access tokens issued so far are refused. */
+  async endAll(userId: string): Promise<void> {
+    await this.refreshTokens.revokeAllForUser(userId, new Date());
+    await this.users.cutOffSessions(userId);
+  }
+
+  /**
+   * The user an access token speaks for, given its subject and `iat` (epoch seconds): null when the
+   * account is gone or deactivated, or its sessions were ended after the token was issued.
+   */
+  userForAccessToken(userId: string, issuedAt: number): Promise<AuthUser | null> {
+    // iat has one-second resolution: compare whole seconds, so a token issued just after the
+    // cut-off, within the same second, is not refused.
+    return this.liveUser(userId, { atMs: issuedAt * SECOND_MS, inMs: SECOND_MS });
+  }
+
+  /**
+   * The user, if the account is active and something they were issued at `issued.atMs`, recorded
+   * in whole `issued.inMs`, is not older than their sessions cut-off (compared at that resolution).
+   */
+  private async liveUser(userId: string, issued: IssueTime): Promise<AuthUser | null> {
+    const account = await this.users.findActiveAccount(userId);
+    if (!account) return null;
+    const cutOff = account.sessionsValidAfter;
+    if (cutOff !== null && issued.atMs < cutOff - (cutOff % issued.inMs)) return null;
+    return account.user;
+  }
+
+  private async issue(userId: string, familyId: string): Promise<string> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.refreshTokens.insert(
+      Object.assign(new RefreshTokenEntity(), {
+        id: randomUUID(),
+        userId,
+        familyId,
+        tokenHash: sha256(refreshToken),
+        expiresAt: new Date(now.getTime() + this.refreshTtlMs),
+        usedAt: null,
+        revokedAt: null,
+        createdAt: now,
+      }),
+    );
+    return refreshToken;
+  }
+}
