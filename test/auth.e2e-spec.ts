@@ -76,7 +76,7 @@ describe('auth', () => {
         .send({ ...input, email: input.email.toUpperCase() })
         .expect(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({ status: 409, code: 'conflict' });
+      expect(res.body).toMatchObject({ status: 409, code: 'email_taken' });
     });
 
     it.each([

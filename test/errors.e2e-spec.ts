@@ -290,7 +290,7 @@ describe('errors', () => {
       const input = buildUserInput();
       await t.http().post('/auth/register').send(input).expect(201);
       const res = await t.http().post('/auth/register').send(input);
-      expectProblem(res, { status: 409, code: 'conflict', instance: '/auth/register' });
+      expectProblem(res, { status: 409, code: 'email_taken', instance: '/auth/register' });
       expectNoInternals(res);
     });
 
@@ -301,7 +301,7 @@ describe('errors', () => {
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
       for (const res of results.filter((r) => r.status === 409)) {
-        expectProblem(res, { status: 409, code: 'conflict', instance: '/auth/register' });
+        expectProblem(res, { status: 409, code: 'email_taken', instance: '/auth/register' });
         expectNoInternals(res);
       }
     });

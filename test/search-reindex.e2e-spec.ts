@@ -171,6 +171,7 @@ describe('search reindex on an Elasticsearch-like index while writes go on', () 
       .post('/admin/search/reindex')
       .set('Authorization', admin.bearer)
       .expect(409);
+    expect(conflict.body).toMatchObject({ code: 'reindex_already_active' });
     expect((conflict.body as { detail: string }).detail).toContain(job.id);
 
     let writes = 0;

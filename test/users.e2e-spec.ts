@@ -408,15 +408,23 @@ describe('users', () => {
 
   describe('an admin cannot lock themselves out', () => {
     it('demoting self → 409', async () => {
-      expectProblem(await adminPatch(admin.id, { role: 'user' }), 409, 'conflict');
+      expectProblem(
+        await adminPatch(admin.id, { role: 'user' }),
+        409,
+        'cannot_change_own_admin_access',
+      );
     });
 
     it('deactivating self → 409', async () => {
-      expectProblem(await adminPatch(admin.id, { isActive: false }), 409, 'conflict');
+      expectProblem(
+        await adminPatch(admin.id, { isActive: false }),
+        409,
+        'cannot_change_own_admin_access',
+      );
     });
 
     it('deleting self → 409', async () => {
-      expectProblem(await adminDelete(admin.id), 409, 'conflict');
+      expectProblem(await adminDelete(admin.id), 409, 'cannot_change_own_admin_access');
     });
 
     it('after those attempts the admin is still an active admin', async () => {

@@ -93,7 +93,7 @@ describe('items', () => {
     it('answers 409 when restoring an item that is not deleted', async () => {
       const owner = await newUser();
       const item = await create(owner);
-      expectProblem(await restore(owner, item.id), 409, 'conflict');
+      expectProblem(await restore(owner, item.id), 409, 'item_not_deleted');
       expect(await current(owner, item.id)).toEqual(item);
     });
 

@@ -49,7 +49,11 @@ describe('items', () => {
         const user = await newUser();
         const first = (await postWithKey(user, 'key-2', { title: 'First' }).expect(201))
           .body as ItemBody;
-        expectProblem(await postWithKey(user, 'key-2', { title: 'Second' }), 409, 'conflict');
+        expectProblem(
+          await postWithKey(user, 'key-2', { title: 'Second' }),
+          409,
+          'idempotency_key_reused',
+        );
         const items = await listAll(user, { ownerId: user.id });
         expect(items).toEqual([first]);
       });

@@ -1,26 +1,6 @@
-/** Every error code Keel answers with; the filter maps each to an HTTP status exhaustively. */
-export type ErrorCode =
-  | 'bad_request'
-  | 'validation_failed'
-  | 'malformed_json'
-  | 'hostile_json'
-  | 'missing_body'
-  | 'invalid_cursor'
-  | 'unauthorized'
-  | 'invalid_credentials'
-  | 'token_invalid'
-  | 'token_expired'
-  | 'refresh_token_invalid'
-  | 'forbidden'
-  | 'not_found'
-  | 'route_not_found'
-  | 'conflict'
-  | 'precondition_failed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'too_many_requests'
-  | 'service_unavailable'
-  | 'internal';
+import type { ErrorCode } from './error-codes';
+
+export type { ErrorCode } from './error-codes';
 
 export interface FieldError {
   field: string;

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { ErrorCode, FieldError } from './app-error';
+import type { FieldError } from './app-error';
+import { ErrorCode, statusOf } from './error-codes';
 
 /** RFC 9457 problem details as Keel sends them. */
 export interface Problem {
@@ -27,48 +28,6 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
-
-/** Maps a code to its status. The switch is exhaustive: a new code will not compile without a status. */
-export function statusOf(code: ErrorCode): number {
-  switch (code) {
-    case 'bad_request':
-    case 'validation_failed':
-    case 'malformed_json':
-    case 'hostile_json':
-    case 'missing_body':
-    case 'invalid_cursor':
-      return 400;
-    case 'unauthorized':
-    case 'invalid_credentials':
-    case 'token_invalid':
-    case 'token_expired':
-    case 'refresh_token_invalid':
-      return 401;
-    case 'forbidden':
-      return 403;
-    case 'not_found':
-    case 'route_not_found':
-      return 404;
-    case 'conflict':
-      return 409;
-    case 'precondition_failed':
-      return 412;
-    case 'payload_too_large':
-      return 413;
-    case 'unsupported_media_type':
-      return 415;
-    case 'too_many_requests':
-      return 429;
-    case 'service_unavailable':
-      return 503;
-    case 'internal':
-      return 500;
-    default: {
-      const unreachable: never = code;
-      return unreachable;
-    }
-  }
-}
 
 export function titleOf(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');

@@ -25,7 +25,7 @@ export class StaleItemVersion extends AppError {
 export class ConcurrentItemChange extends AppError {
   constructor() {
     super(
-      'conflict',
+      'item_version_conflict',
       'The item was changed by another request at the same time; fetch it and retry.',
     );
   }
@@ -33,13 +33,16 @@ export class ConcurrentItemChange extends AppError {
 
 export class ItemNotDeleted extends AppError {
   constructor() {
-    super('conflict', 'The item is not deleted, so there is nothing to restore.');
+    super('item_not_deleted', 'The item is not deleted, so there is nothing to restore.');
   }
 }
 
 export class IdempotencyKeyReused extends AppError {
   constructor() {
-    super('conflict', 'This Idempotency-Key was already used with a different request body.');
+    super(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body.',
+    );
   }
 }
 

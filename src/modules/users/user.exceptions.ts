@@ -8,7 +8,7 @@ export class UserNotFound extends AppError {
 
 export class EmailTaken extends AppError {
   constructor() {
-    super('conflict', 'An account with this email already exists.');
+    super('email_taken', 'An account with this email already exists.');
   }
 }
 
@@ -22,14 +22,17 @@ export class WrongCurrentPassword extends AppError {
 
 export class CannotChangeOwnAdminAccess extends AppError {
   constructor() {
-    super('conflict', 'An admin cannot demote, deactivate or delete their own account.');
+    super(
+      'cannot_change_own_admin_access',
+      'An admin cannot demote, deactivate or delete their own account.',
+    );
   }
 }
 
 export class UserOwnsItems extends AppError {
   constructor() {
     super(
-      'conflict',
+      'user_owns_items',
       'The user still owns items; deactivate the account instead (isActive: false).',
     );
   }

@@ -9,7 +9,7 @@ export class ReindexJobNotFound extends AppError {
 export class ReindexAlreadyActive extends AppError {
   constructor(activeId: string | null) {
     super(
-      'conflict',
+      'reindex_already_active',
       activeId
         ? `A reindex is already queued or running (job ${activeId}); wait for it to end.`
         : 'A reindex is already queued or running; wait for it to end.',
