@@ -1,30 +1,19 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { HttpDrain } from './common/lifecycle/http-drain';
 import { onShutdownSignals } from './common/lifecycle/shutdown-signals';
 import { ShutdownState } from './common/lifecycle/shutdown-state';
-import { ConfigError, loadConfig } from './config/configuration';
+import { bootConfig } from './config/boot-config';
+import { loadConfig } from './config/configuration';
 import { RealtimeServer } from './modules/realtime/realtime-server';
 
 /** Longest wait for sockets to go after `server:shutdown` before they are dropped. */
 const SOCKETS_CLOSE_MS = 2000;
 
 async function bootstrap(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  const config = bootConfig(loadConfig);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,

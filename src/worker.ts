@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { existsSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { onShutdownSignals } from './common/lifecycle/shutdown-signals';
 import { ShutdownState } from './common/lifecycle/shutdown-state';
+import { bootConfig } from './config/boot-config';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration';
 import { WorkerModule } from './worker.module';
 
@@ -23,18 +23,7 @@ export function workerConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 async function bootstrap(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config: AppConfig;
-  try {
-    config = workerConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-
+  const config = bootConfig(workerConfig);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     bufferLogs: true,
   });
