@@ -4,6 +4,7 @@ import { AuthUser } from '../../common/auth/role';
 import { AppConfig, loadConfig } from '../../config/configuration';
 import { ActiveAccount, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
+import { TokensDto } from './dto/auth.dto';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
@@ -74,8 +75,12 @@ describe('AuthService and its sessions', () => {
     service = new AuthService(users, sessions, jwt, settings);
   });
 
+  const signIn = (): Promise<TokensDto> => service.login(alice.email, 'right-password');
+  const refusedRefresh = (refreshToken: string): Promise<void> =>
+    expect(service.refresh(refreshToken)).rejects.toMatchObject({ code: 'refresh_token_invalid' });
+
   it('login stores only a hash of the refresh token', async () => {
-    const issued = await service.login(alice.email, 'right-password');
+    const issued = await signIn();
     expect(tokens.rows).toHaveLength(1);
     expect(tokens.rows[0]?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(tokens.rows)).not.toContain(issued.refreshToken);
@@ -92,7 +97,7 @@ describe('AuthService and its sessions', () => {
   });
 
   it('refresh rotates within the same family and marks the old token used', async () => {
-    const first = await service.login(alice.email, 'right-password');
+    const first = await signIn();
     const second = await service.refresh(first.refreshToken);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(tokens.rows).toHaveLength(2);
@@ -101,75 +106,61 @@ describe('AuthService and its sessions', () => {
   });
 
   it('reuse of a used token revokes every token of the family', async () => {
-    const first = await service.login(alice.email, 'right-password');
+    const first = await signIn();
     const second = await service.refresh(first.refreshToken);
-    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(first.refreshToken);
     expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
-    await expect(service.refresh(second.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(second.refreshToken);
   });
 
   it('refuses an expired refresh token', async () => {
-    const first = await service.login(alice.email, 'right-password');
+    const first = await signIn();
     const row = tokens.rows[0];
     if (row) row.expiresAt = new Date(Date.now() - 1000);
-    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(first.refreshToken);
   });
 
   it('refuses refresh for a deactivated user and ends the family', async () => {
-    const first = await service.login(alice.email, 'right-password');
+    const first = await signIn();
     accounts.delete(alice.id);
-    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(first.refreshToken);
     expect(tokens.rows[0]?.revokedAt).toBeInstanceOf(Date);
   });
 
   it('logout revokes only the presented family; logout-all revokes every family', async () => {
-    const a = await service.login(alice.email, 'right-password');
-    const b = await service.login(alice.email, 'right-password');
+    const a = await signIn();
+    const b = await signIn();
     await service.logout(a.refreshToken);
-    await expect(service.refresh(a.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(a.refreshToken);
     const b2 = await service.refresh(b.refreshToken);
     await service.logoutAll(alice);
-    await expect(service.refresh(b2.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(b2.refreshToken);
   });
 
   it('refuses a refresh token issued before the sessions cut-off and ends its family', async () => {
-    const first = await service.login(alice.email, 'right-password');
+    const first = await signIn();
     const row = tokens.rows[0];
     if (row) row.createdAt = new Date(Date.now() - 60_000);
     accounts.set(alice.id, { user: alice, sessionsValidAfter: Date.now() - 1000 });
-    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({
-      code: 'refresh_token_invalid',
-    });
+    await refusedRefresh(first.refreshToken);
     expect(tokens.rows[0]?.revokedAt).toBeInstanceOf(Date);
   });
 
   it('logout-all moves the sessions cut-off as well as revoking refresh tokens', async () => {
-    await service.login(alice.email, 'right-password');
+    await signIn();
     await service.logoutAll(alice);
     expect(accounts.get(alice.id)?.sessionsValidAfter).toEqual(expect.any(Number));
     expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
   });
 
   it('logout without a token does nothing', async () => {
-    await service.login(alice.email, 'right-password');
+    await signIn();
     await service.logout(undefined);
     expect(tokens.rows[0]?.revokedAt).toBeNull();
   });
 
   it('access tokens carry the user id as sub and expire', async () => {
-    const issued = await service.login(alice.email, 'right-password');
+    const issued = await signIn();
     const claims = new JwtService().decode<{ sub: string; exp: number; iat: number }>(
       issued.accessToken,
     );
