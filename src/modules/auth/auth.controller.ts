@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -44,7 +45,7 @@ export class AuthController {
   @Post('register')
   @ApiOperation({ summary: 'Create an account (role is always `user`)' })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiProblems(400, 409, 415, 429)
+  @ApiProblems(400, 'email_taken', 415, 429)
   register(@Body() body: RegisterDto): Promise<UserDto> {
     return this.auth.register(body);
   }
@@ -55,7 +56,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: access token in the body, refresh token in body and cookie' })
   @ApiOkResponse({ type: TokensDto })
-  @ApiProblems(400, 401, 415, 429)
+  @ApiProblems(400, 'invalid_credentials', 415, 429)
   async login(
     @Body() body: LoginDto,
     @Res({ passthrough: true }) res: Response,
@@ -73,8 +74,9 @@ export class AuthController {
     description:
       'Presenting a refresh token that was already used revokes every token of its session.',
   })
+  @ApiBody({ type: RefreshDto, required: false })
   @ApiOkResponse({ type: TokensDto })
-  @ApiProblems(400, 401, 415)
+  @ApiProblems(400, 'refresh_token_invalid', 415)
   async refresh(
     @Body() body: RefreshDto,
     @Req() req: Request,
@@ -96,6 +98,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End this session (refresh token from cookie or body)' })
+  @ApiBody({ type: RefreshDto, required: false })
   @ApiNoContentResponse({ description: 'Signed out' })
   @ApiProblems(400, 415)
   async logout(

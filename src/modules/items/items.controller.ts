@@ -65,7 +65,7 @@ export class ItemsController {
     description: 'Retrying with the same key and body returns the first result and creates nothing',
   })
   @ApiCreatedResponse({ type: ItemDto, description: 'Created; Location names the new item' })
-  @ApiProblems(400, 409, 413, 415)
+  @ApiProblems(400, 'idempotency_key_reused', 'item_version_conflict', 413, 415)
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateItemDto,
@@ -95,7 +95,7 @@ export class ItemsController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: ItemDto })
   @ApiNotModifiedResponse({ description: 'The item still has the ETag you sent' })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 'not_found')
   async get(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam()) id: string,
@@ -117,7 +117,7 @@ export class ItemsController {
   @ApiOperation({ summary: 'Change an item (owner or admin)' })
   @IF_MATCH
   @ApiOkResponse({ type: ItemDto })
-  @ApiProblems(400, 403, 404, 409, 412, 413, 415)
+  @ApiProblems(400, 403, 'not_found', 'item_version_conflict', 412, 413, 415)
   async update(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam()) id: string,
@@ -137,7 +137,7 @@ export class ItemsController {
   })
   @IF_MATCH
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 403, 404, 409, 412)
+  @ApiProblems(400, 403, 'not_found', 'item_version_conflict', 412)
   remove(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam()) id: string,
@@ -150,7 +150,7 @@ export class ItemsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a soft-deleted item (owner or admin)' })
   @ApiOkResponse({ type: ItemDto })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 'not_found', 'item_not_deleted', 'item_version_conflict')
   async restore(
     @CurrentUser() user: AuthUser,
     @Param('id', uuidParam()) id: string,

@@ -44,7 +44,7 @@ export class UsersController {
   @Get(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'One user (admin)' })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 403, 'not_found')
   get(@Param('id', uuid) id: string): Promise<UserDto> {
     return this.users.getById(id);
   }
@@ -52,7 +52,7 @@ export class UsersController {
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: 'Change a user’s display name, role or active flag (admin)' })
-  @ApiProblems(400, 403, 404, 409, 415)
+  @ApiProblems(400, 403, 'not_found', 'cannot_change_own_admin_access', 415)
   update(
     @CurrentUser() actor: AuthUser,
     @Param('id', uuid) id: string,
@@ -66,7 +66,7 @@ export class UsersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a user and their sessions (admin)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiProblems(400, 403, 404, 409)
+  @ApiProblems(400, 403, 'not_found', 'cannot_change_own_admin_access', 'user_owns_items')
   remove(@CurrentUser() actor: AuthUser, @Param('id', uuid) id: string): Promise<void> {
     return this.users.adminDelete(actor, id);
   }

@@ -25,7 +25,7 @@ export class AdminReindexController {
       '409 while another is queued or running. Location names the job; poll it for progress.',
   })
   @ApiAcceptedResponse({ type: ReindexJobDto })
-  @ApiProblems(403, 409)
+  @ApiProblems(403, 'reindex_already_active')
   async start(
     @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) res: Response,
@@ -38,7 +38,7 @@ export class AdminReindexController {
   @Get(':id')
   @ApiOperation({ summary: 'Progress of a reindex job (admin)' })
   @ApiOkResponse({ type: ReindexJobDto })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 403, 'not_found')
   get(@Param('id', uuidParam()) id: string): Promise<ReindexJobDto> {
     return this.reindex.get(id);
   }
