@@ -5,10 +5,12 @@ import { LifecycleModule } from './common/lifecycle/lifecycle.module';
 import { buildLoggerParams } from './common/logging/logger.options';
 import type { AppConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { ProfileModule } from './infrastructure/profile.module';
 
 /**
  * What every process of Keel is built on, the API (AppModule) and the worker (WorkerModule) alike:
- * the validated configuration, pino logging, the shutdown lifecycle and the database.
+ * the validated configuration, pino logging, the shutdown lifecycle, the database, and the profile
+ * (Redis connections and the ports bound to memory or Redis adapters).
  */
 export function coreImports(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
   return [
@@ -20,5 +22,6 @@ export function coreImports(config: AppConfig): NonNullable<ModuleMetadata['impo
     }),
     LifecycleModule,
     DatabaseModule,
+    ProfileModule.forRoot(config),
   ];
 }

@@ -1,14 +1,13 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { AppCache } from './app-cache.service';
-import { CacheStore, CacheStoreModule } from './cache-store.provider';
+import { CacheStore } from './cache-store';
 
-/** cache-manager over the store chosen once, in CacheStore, from the configuration. */
+/** cache-manager over the CacheStore the profile binds (memory or Redis). */
 @Global()
 @Module({
   imports: [
     CacheModule.registerAsync({
-      imports: [CacheStoreModule],
       inject: [CacheStore],
       useFactory: (store: CacheStore) => ({ stores: [store.keyv] }),
     }),

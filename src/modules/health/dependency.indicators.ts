@@ -1,28 +1,27 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import type { AppConfig } from '../../config/configuration';
+import { RedisConnections } from '../../infrastructure/redis/redis-connections';
 
 const TIMEOUT_MS = 1500;
 
 /** Readiness of the optional dependencies; each is checked only when it is configured. */
 @Injectable()
-export class DependencyIndicators implements OnModuleDestroy {
-  private readonly redisUrl: string | null;
+export class DependencyIndicators {
   private readonly esNode: string | null;
-  private redis: Redis | null = null;
 
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+    /** Present in the full-stack profile only. */
+    @Optional() private readonly redis?: RedisConnections,
   ) {
-    this.redisUrl = config.get('redis', { infer: true })?.url ?? null;
     this.esNode = config.get('elasticsearch', { infer: true })?.node ?? null;
   }
 
   get redisConfigured(): boolean {
-    return this.redisUrl !== null;
+    return this.redis !== undefined;
   }
 
   get elasticsearchConfigured(): boolean {
@@ -32,14 +31,9 @@ export class DependencyIndicators implements OnModuleDestroy {
   async redisPing(): Promise<HealthIndicatorResult> {
     const check = this.health.check('redis');
     try {
-      this.redis ??= new Redis(this.redisUrl ?? '', {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        connectTimeout: TIMEOUT_MS,
-      });
-      if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
-      await withTimeout(this.redis.ping(), TIMEOUT_MS);
+      if (!this.redis) throw new Error('Redis is not configured');
+      const client = await this.redis.connected('health');
+      await withTimeout(client.ping(), TIMEOUT_MS);
       return check.up();
     } catch {
       return check.down({ message: 'Redis did not answer PING' });
@@ -59,10 +53,6 @@ export class DependencyIndicators implements OnModuleDestroy {
     } catch {
       return check.down({ message: 'Elasticsearch did not answer' });
     }
-  }
-
-  onModuleDestroy(): void {
-    this.redis?.disconnect();
   }
 }
 

@@ -1,18 +1,15 @@
-import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
+import { searchQueueBinding } from '../../infrastructure/profile.providers';
 import { OutboxModule } from '../outbox/outbox.module';
 import { SearchModule } from '../search/search.module';
 import { AdminQueuesController } from './admin-queues.controller';
-import { BullSearchQueue } from './bull-search.queue';
 import { FailedJobRecovery } from './failed-job-recovery';
-import { InProcessSearchQueue } from './in-process-search.queue';
 import { AdminReindexController } from './reindex/admin-reindex.controller';
 import { ReindexRepository } from './reindex/reindex.repository';
 import { ReindexRunner } from './reindex/reindex-runner';
 import { SearchReindexService } from './reindex/search-reindex.service';
-import { QueueName, SEARCH_QUEUE } from './search-index.job';
+import { SEARCH_QUEUE } from './search-index.job';
 import { SearchIndexProcessor } from './search-index.processor';
 import { SearchIndexSubscriber } from './search-index.subscriber';
 import { SearchItemsRepository } from './search-items.repository';
@@ -25,40 +22,17 @@ import { SearchQueueMetrics } from './search-queue.metrics';
  */
 @Module({})
 export class IndexingModule {
-  /**
-   * The queue driver is chosen here, once, from the configuration: Bull on Redis when `redis` is
-   * set, otherwise the in-process runner with the same contract.
-   */
+  /** The search-index queue is the profile's choice (Bull on Redis, or in process). */
   static forRoot(config: AppConfig): DynamicModule {
-    const imports: NonNullable<DynamicModule['imports']> = [
-      SearchModule.forRoot(config),
-      OutboxModule,
-    ];
-    let queue: Provider;
-    if (config.redis) {
-      imports.push(
-        BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (cs: ConfigService<AppConfig, true>) => {
-            const redis = cs.get('redis', { infer: true });
-            if (redis === null) throw new Error('IndexingModule built for another configuration');
-            return { url: redis.url, prefix: `${redis.keyPrefix}bull` };
-          },
-        }),
-        BullModule.registerQueueAsync({ name: QueueName.SearchIndex }),
-      );
-      queue = { provide: SEARCH_QUEUE, useClass: BullSearchQueue };
-    } else {
-      queue = { provide: SEARCH_QUEUE, useClass: InProcessSearchQueue };
-    }
+    const queue = searchQueueBinding(config);
     return {
       module: IndexingModule,
-      imports,
+      imports: [SearchModule.forRoot(config), OutboxModule, ...queue.imports],
       controllers: [AdminQueuesController, AdminReindexController],
       providers: [
         SearchItemsRepository,
         SearchIndexProcessor,
-        queue,
+        queue.provider,
         SearchIndexSubscriber,
         FailedJobRecovery,
         ReindexRepository,

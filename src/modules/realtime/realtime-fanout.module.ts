@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module';
-import { DeliveryLedger } from './delivery-ledger';
 import { RealtimeFanout } from './realtime-fanout';
-import { RealtimeRedis } from './realtime-redis';
 import { RealtimeServer } from './realtime-server';
 
 /**
  * Outbox item events to socket.io rooms, without the gateway: the API imports it through
- * RealtimeModule, the worker on its own (it broadcasts through the Redis emitter).
+ * RealtimeModule, the worker on its own (it broadcasts through the transport's emitter). The
+ * delivery ledger and the transport are ports the profile binds.
  */
 @Module({
   imports: [OutboxModule],
-  providers: [RealtimeRedis, RealtimeServer, DeliveryLedger, RealtimeFanout],
-  exports: [RealtimeRedis, RealtimeServer],
+  providers: [RealtimeServer, RealtimeFanout],
+  exports: [RealtimeServer],
 })
 export class RealtimeFanoutModule {}

@@ -1,34 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { Emitter } from '@socket.io/redis-emitter';
 import type { Namespace } from 'socket.io';
-import { RealtimeRedis } from './realtime-redis';
-import { REALTIME_NAMESPACE, SERVER_EVENTS, type ShutdownMessage } from './realtime.contract';
-
-/** A broadcast being addressed: the rooms it goes to, minus the rooms it skips. */
-export interface RealtimeBroadcast {
-  except(rooms: string | string[]): RealtimeBroadcast;
-  emit(event: string, message: unknown): unknown;
-}
-
-/** What fan-out emits through: socket.io's namespace (API) or the Redis emitter (worker). */
-export interface RealtimeBroadcaster {
-  to(rooms: string | string[]): RealtimeBroadcast;
-}
+import { SERVER_EVENTS, type ShutdownMessage } from './realtime.contract';
+import { RealtimeTransport, type RealtimeBroadcaster } from './realtime-transport';
 
 /**
  * The /realtime namespace, handed over by the gateway once socket.io has created it. A process
- * without a socket.io server (the worker) broadcasts through the Redis emitter instead: the API
- * processes' Redis adapters deliver it to their sockets exactly as if one of them had emitted it.
+ * without a socket.io server (the worker) broadcasts through the transport's emitter instead: the
+ * API processes' Redis adapters deliver it to their sockets exactly as if one of them had emitted it.
  */
 @Injectable()
 export class RealtimeServer {
   namespace: Namespace | null = null;
   private readonly emitter: RealtimeBroadcaster | null;
 
-  constructor(redis: RealtimeRedis) {
-    this.emitter = redis.pub
-      ? new Emitter(redis.pub, { key: `${redis.keyPrefix}socket.io` }).of(REALTIME_NAMESPACE)
-      : null;
+  constructor(transport: RealtimeTransport) {
+    this.emitter = transport.emitter();
   }
 
   /** Where broadcasts go from this process; null when there is nobody to reach (no server, no Redis). */

@@ -9,7 +9,6 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { Namespace, Socket } from 'socket.io';
 import type { AppConfig } from '../../config/configuration';
 import { AccessTokenVerifier } from '../auth/access-token-verifier';
@@ -17,9 +16,9 @@ import { ItemsService } from '../items/items.service';
 import { AuthRefreshDto } from './dto/auth-refresh.dto';
 import { ItemSubscriptionDto } from './dto/item-subscription.dto';
 import { parsePayload } from './realtime-payload';
-import { RealtimeRedis } from './realtime-redis';
 import { RealtimeServer } from './realtime-server';
 import { RealtimeSessions } from './realtime-sessions';
+import { RealtimeTransport } from './realtime-transport';
 import { handshakeToken, RealtimeSocket } from './realtime-socket';
 import {
   Ack,
@@ -52,19 +51,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly items: ItemsService,
     private readonly sessions: RealtimeSessions,
     private readonly server: RealtimeServer,
-    private readonly redis: RealtimeRedis,
+    private readonly transport: RealtimeTransport,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('realtime', { infer: true });
   }
 
   afterInit(ns: Namespace): void {
-    if (this.redis.pub && this.redis.sub) {
-      // Re-creates the adapter of every namespace already created, /realtime included.
-      ns.server.adapter(
-        createAdapter(this.redis.pub, this.redis.sub, { key: `${this.redis.keyPrefix}socket.io` }),
-      );
-    }
+    const adapter = this.transport.adapter();
+    // Re-creates the adapter of every namespace already created, /realtime included.
+    if (adapter) ns.server.adapter(adapter);
     ns.use((socket, next) => {
       this.authenticate(socket as RealtimeSocket).then(next, (error: unknown) => {
         this.logger.error({ event: 'realtime.handshake_failed', error: String(error) });

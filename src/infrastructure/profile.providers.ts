@@ -1,0 +1,77 @@
+import { BullModule } from '@nestjs/bull';
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CacheStore } from '../cache/cache-store';
+import { MemoryCacheStore } from '../cache/memory-cache.store';
+import { RedisCacheStore } from '../cache/redis-cache.store';
+import type { AppConfig } from '../config/configuration';
+import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
+import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
+import { BullSearchQueue } from '../modules/indexing/bull-search.queue';
+import { InProcessSearchQueue } from '../modules/indexing/in-process-search.queue';
+import { QueueName, SEARCH_QUEUE } from '../modules/indexing/search-index.job';
+import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
+import { InProcessRealtimeTransport } from '../modules/realtime/in-process-realtime.transport';
+import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger';
+import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
+import { RealtimeTransport } from '../modules/realtime/realtime-transport';
+import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { RedisConnections } from './redis/redis-connections';
+
+/**
+ * The one place that answers "Redis or memory?". The embedded profile (no REDIS_URL) keeps
+ * everything in this process; the full-stack profile puts what several processes must share in
+ * Redis. Feature modules depend on the ports and never ask which profile they are in.
+ *
+ * | port               | embedded                                   | full stack               |
+ * | ------------------ | ------------------------------------------ | ------------------------ |
+ * | CacheStore         | MemoryCacheStore (bounded map)             | RedisCacheStore          |
+ * | RateLimitStorage   | @nestjs/throttler's in-memory storage      | RedisRateLimitStorage    |
+ * | DeliveryLedger     | MemoryDeliveryLedger                       | RedisDeliveryLedger      |
+ * | RealtimeTransport  | InProcessRealtimeTransport                 | RedisRealtimeTransport   |
+ * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
+ */
+export const usesRedis = (config: AppConfig): boolean => config.redis !== null;
+
+/** The ports every module may inject, bound for the profile (provided by the global ProfileModule). */
+export function profileProviders(config: AppConfig): Provider[] {
+  const redis = usesRedis(config);
+  return [
+    { provide: CacheStore, useClass: redis ? RedisCacheStore : MemoryCacheStore },
+    {
+      provide: RateLimitStorage,
+      useClass: redis ? RedisRateLimitStorage : ThrottlerStorageService,
+    },
+    { provide: DeliveryLedger, useClass: redis ? RedisDeliveryLedger : MemoryDeliveryLedger },
+    {
+      provide: RealtimeTransport,
+      useClass: redis ? RedisRealtimeTransport : InProcessRealtimeTransport,
+    },
+  ];
+}
+
+/**
+ * The search-index queue, bound inside IndexingModule (its adapters need the processor): Bull on
+ * Redis, with its keys under `${keyPrefix}bull`, or the in-process runner with the same contract.
+ */
+export function searchQueueBinding(config: AppConfig): {
+  imports: NonNullable<DynamicModule['imports']>;
+  provider: Provider;
+} {
+  if (!usesRedis(config)) {
+    return { imports: [], provider: { provide: SEARCH_QUEUE, useClass: InProcessSearchQueue } };
+  }
+  return {
+    imports: [
+      BullModule.forRootAsync({
+        inject: [RedisConnections],
+        useFactory: (redis: RedisConnections) => ({
+          url: redis.url,
+          prefix: `${redis.keyPrefix}bull`,
+        }),
+      }),
+      BullModule.registerQueueAsync({ name: QueueName.SearchIndex }),
+    ],
+    provider: { provide: SEARCH_QUEUE, useClass: BullSearchQueue },
+  };
+}
