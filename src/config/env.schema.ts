@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -24,6 +25,10 @@ const toBool = ({ value }: { value: unknown }): unknown => {
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** An optional whole number within [min, max], given as a string in the environment. */
+const OptionalInt = (min: number, max: number): PropertyDecorator =>
+  applyDecorators(IsOptional(), Transform(toInt), IsInt(), Min(min), Max(max));
+
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -38,7 +43,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export class EnvironmentVariables {
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @OptionalInt(0, 65535) PORT?: number;
   @IsOptional() @IsString() HOST?: string;
   /** Reverse-proxy hops in front of Keel whose X-Forwarded-For is trusted (true = 1, false = 0). */
   @IsOptional()
@@ -50,18 +55,13 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(10)
   TRUST_PROXY?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) SHUTDOWN_GRACE_MS?: number;
+  @OptionalInt(100, 600000) SHUTDOWN_GRACE_MS?: number;
   /** A client must send its request line and headers within this long (slow-header clients). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) HTTP_HEADERS_TIMEOUT_MS?: number;
+  @OptionalInt(100, 600000) HTTP_HEADERS_TIMEOUT_MS?: number;
   /** A client must send its whole request (headers and body) within this long. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000) HTTP_REQUEST_TIMEOUT_MS?: number;
+  @OptionalInt(100, 3600000) HTTP_REQUEST_TIMEOUT_MS?: number;
   /** An idle keep-alive connection is closed after this long. */
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600000)
-  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+  @OptionalInt(100, 600000) HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -71,11 +71,11 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) SQLITE_PATH?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATIONS_RUN?: boolean;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+  @OptionalInt(1, 200) DATABASE_POOL_SIZE?: number;
   /** MySQL: longest wait for a connection (new handshake, or a free one from the pool). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) DB_CONNECT_TIMEOUT_MS?: number;
+  @OptionalInt(100, 600000) DB_CONNECT_TIMEOUT_MS?: number;
   /** MySQL: longest a query may run once the app has booted; its connection is then dropped. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3600000) DB_QUERY_TIMEOUT_MS?: number;
+  @OptionalInt(100, 3600000) DB_QUERY_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -90,15 +90,15 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(10000) CACHE_TIMEOUT_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) CACHE_TTL_SECONDS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(10000000) CACHE_MEMORY_ENTRIES?: number;
+  @OptionalInt(10, 10000) CACHE_TIMEOUT_MS?: number;
+  @OptionalInt(1, 86400) CACHE_TTL_SECONDS?: number;
+  @OptionalInt(100, 10000000) CACHE_MEMORY_ENTRIES?: number;
 
   @IsOptional() @IsIn(['inline', 'off']) WORKERS?: 'inline' | 'off';
-  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(600000) OUTBOX_SWEEP_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SEARCH_QUEUE_ATTEMPTS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(600000) SEARCH_QUEUE_BACKOFF_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(8760) OUTBOX_RETENTION_HOURS?: number;
+  @OptionalInt(50, 600000) OUTBOX_SWEEP_MS?: number;
+  @OptionalInt(1, 100) SEARCH_QUEUE_ATTEMPTS?: number;
+  @OptionalInt(10, 600000) SEARCH_QUEUE_BACKOFF_MS?: number;
+  @OptionalInt(1, 8760) OUTBOX_RETENTION_HOURS?: number;
 
   @IsOptional() @IsIn(JWT_ALGORITHMS) JWT_ALGORITHM?: (typeof JWT_ALGORITHMS)[number];
   @IsOptional()
@@ -110,22 +110,17 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(emptyToUndefined) @IsString() JWT_PUBLIC_KEY?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) JWT_ISSUER?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) JWT_AUDIENCE?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86400) JWT_ACCESS_TTL?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(31536000) REFRESH_TOKEN_TTL?: number;
+  @OptionalInt(10, 86400) JWT_ACCESS_TTL?: number;
+  @OptionalInt(60, 31536000) REFRESH_TOKEN_TTL?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() AUTH_COOKIE_SECURE?: boolean;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) AUTH_RATE_LIMIT?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_RATE_WINDOW?: number;
+  @OptionalInt(1, 10000) AUTH_RATE_LIMIT?: number;
+  @OptionalInt(1, 86400) AUTH_RATE_WINDOW?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) REALTIME_MAX_SUBSCRIPTIONS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) REALTIME_RATE_LIMIT?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000) REALTIME_AUTH_GRACE_MS?: number;
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600000)
-  REALTIME_SESSION_CHECK_MS?: number;
+  @OptionalInt(1, 10000) REALTIME_MAX_SUBSCRIPTIONS?: number;
+  @OptionalInt(1, 10000) REALTIME_RATE_LIMIT?: number;
+  @OptionalInt(100, 600000) REALTIME_AUTH_GRACE_MS?: number;
+  @OptionalInt(100, 600000) REALTIME_SESSION_CHECK_MS?: number;
 
   @IsOptional() @IsString() CORS_ORIGINS?: string;
   @IsOptional()
