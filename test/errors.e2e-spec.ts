@@ -3,35 +3,9 @@ import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
 import { buildUserInput } from './factories/user.factory';
 import { signUp } from './helpers/auth';
+import { expectProblem } from './helpers/expect-problem';
 import { startApp, TestApp } from './helpers/test-app';
 import type { Problem } from '../src/common/errors/problem';
-
-/** A well-formed RFC 9457 problem with Keel's extensions, tied to the request that caused it. */
-function expectProblem(
-  res: Response,
-  expected: { status: number; code: string; instance: string },
-): Problem {
-  expect(res.status).toBe(expected.status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = JSON.parse(res.text) as Problem;
-  expect(problem).toEqual(
-    expect.objectContaining({
-      type: expect.any(String),
-      title: expect.any(String),
-      status: expected.status,
-      detail: expect.any(String),
-      instance: expected.instance,
-      requestId: expect.any(String),
-      code: expected.code,
-    }),
-  );
-  expect(problem.type.length).toBeGreaterThan(0);
-  expect(problem.title.length).toBeGreaterThan(0);
-  expect(problem.detail.length).toBeGreaterThan(0);
-  expect(problem.requestId.length).toBeGreaterThan(0);
-  expect(problem.requestId).toBe(res.headers['x-request-id']);
-  return problem;
-}
 
 /** Nothing internal: no stack, no ORM or driver names, no SQL, no stack frames. */
 function expectNoInternals(res: Response): void {

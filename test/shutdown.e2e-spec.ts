@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
@@ -11,6 +11,7 @@ import { startKeelProcess, type KeelProcess } from './helpers/keel-process';
 import { connectSocket, request as ack, type TestSocket } from './helpers/socket';
 import { testEnv } from './helpers/test-app';
 import { eventually } from './helpers/eventually';
+import { freePort } from './helpers/free-port';
 import { currentProfile, provisionInfra, type TestInfra } from './helpers/test-database';
 import { buildItemInput } from './factories/item.factory';
 
@@ -52,14 +53,6 @@ async function keptAliveConnection(port: number): Promise<{ ask(path: string): P
       return new Promise((resolve) => socket.once('close', () => resolve(received)));
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** One request, read to the end; a response cut short (or no response) is an error outcome. */

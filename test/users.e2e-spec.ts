@@ -4,6 +4,8 @@ import { DataSource, In } from 'typeorm';
 import { UserEntity } from '../src/modules/users/user.entity';
 import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp, SignedIn } from './helpers/auth';
+import { expectProblem } from './helpers/expect-problem';
+import { fieldsOf } from './helpers/problem-shape';
 import { startApp, TestApp } from './helpers/test-app';
 import type { Problem } from '../src/common/errors/problem';
 
@@ -33,16 +35,6 @@ function expectPublicUser(value: unknown): UserBody {
   expect(text).not.toContain('$argon2');
   return user;
 }
-
-function expectProblem(res: Response, status: number, code: string): Problem {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = res.body as Problem;
-  expect(problem).toMatchObject({ status, code });
-  return problem;
-}
-
-const fieldsOf = (problem: Problem): string[] => (problem.errors ?? []).map((e) => e.field);
 
 describe('users', () => {
   let t: TestApp;

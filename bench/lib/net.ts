@@ -1,21 +1,9 @@
-import { createServer } from 'node:net';
 import type { ManagedChild } from './child';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** A port that was free a moment ago on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
+// The tests' helper: one way to find a free port for both.
+export { freePort } from '../../test/helpers/free-port';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
