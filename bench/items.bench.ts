@@ -11,7 +11,7 @@ import { keysWithPrefix } from './lib/redis';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
 
-/** Goals from issue 3, point 8: Keel's req/s as a share of the baseline's. */
+/** Keel's req/s as a share of the baseline's (bench/README.md, Items suite). */
 const GOAL_WARM = 0.5;
 const GOAL_COLD = 0.6;
 

@@ -11,7 +11,7 @@ import { positiveInt } from './lib/settings';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
 
-/** Goals from issue 5, point 7. */
+/** The realtime suite's goals (bench/README.md, Realtime suite). */
 const GOAL_RATIO = 0.7;
 const GOAL_P99_MS = 100;
 

@@ -18,7 +18,7 @@ import type { SeedItem } from './lib/search-seed';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
 
-/** Goals from issue 4, point 8. */
+/** The search suite's goals (bench/README.md, Search suite). */
 const GOAL_INDEX_ITEMS_PER_SECOND = 2000;
 const GOAL_P99_MS = 50;
 const GOAL_P99_CONNECTIONS = 10;

@@ -18,7 +18,7 @@ import { wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
 
 /**
- * Soak (issue 6, point 8): one Keel process (WORKERS=inline, MariaDB + Redis) under a fixed mixed
+ * Soak: one Keel process (WORKERS=inline, MariaDB + Redis) under a fixed mixed
  * load for a long time, with feed subscribers connected throughout. Nothing is compared to a
  * baseline: the run must serve everything without an error, deliver every write's event to every
  * socket once, and keep its heap and RSS flat after the warm-up.

@@ -17,7 +17,7 @@ import { connectError, openSocket } from './helpers/socket';
 import { startApp, TEST_ADMIN, TestApp } from './helpers/test-app';
 
 /**
- * The abuse suite (issue 6, point 5): what a hostile or careless client can throw at the API over
+ * The abuse suite: what a hostile or careless client can throw at the API over
  * real HTTP and socket.io, and what must hold afterwards. One app per profile, with a 2 MB body
  * limit (so that a 100,000-key object is refused as hostile JSON, not for its size), a low auth
  * rate limit behind one trusted proxy hop, and short server deadlines.

@@ -35,7 +35,10 @@ export interface AppConfig {
   outbox: { sweepMs: number; retentionHours: number };
   /** The search-index queue: attempts per job and the first exponential backoff delay. */
   searchQueue: { attempts: number; backoffMs: number };
-  /** inline: this process runs the outbox relay (and, later, queue workers); off: HTTP only. */
+  /**
+   * inline: this process also runs the background work (outbox relay, search-index queue, reindex
+   * jobs); off: HTTP only.
+   */
   workers: 'inline' | 'off';
   elasticsearch: { node: string } | null;
   dataDir: string;

@@ -45,7 +45,9 @@ async function assertRedis(url: string): Promise<void> {
 /**
  * A fresh, empty database for one test file: a temporary SQLite file, or a new MariaDB database
  * (dropped afterwards) plus a unique Redis key prefix. An unreachable MariaDB or Redis fails the
- * file: the full-stack profile is never skipped silently.
+ * file: the full-stack profile is never skipped silently (outside CI, jest.config.js leaves the
+ * project out beforehand and says so when they do not answer). The default URLs are also in
+ * test/setup/full-stack.js.
  */
 export async function provisionInfra(profile: TestProfile = currentProfile()): Promise<TestInfra> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keel-e2e-'));
