@@ -1,5 +1,6 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../../../common/http/validation';
 import { UserFieldsDto } from '../../users/dto/user-fields.dto';
 
 export class RegisterDto extends PickType(UserFieldsDto, [
@@ -15,9 +16,12 @@ export class LoginDto extends PickType(UserFieldsDto, ['email'] as const) {
   password!: string;
 }
 
-/** Browsers send the refresh token in the httpOnly cookie; API clients may send it here instead. */
+/**
+ * Browsers send the refresh token in the httpOnly cookie; API clients may send it here instead.
+ * Leave it out (or send no body) to use the cookie; null is refused.
+ */
 export class RefreshDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MinLength(16)
   @MaxLength(256)
