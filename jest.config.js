@@ -3,9 +3,10 @@
  * Jest prints each file's project name (unit, e2e:sqlite, e2e:mariadb), so the output shows which
  * profile every e2e file ran on.
  *
- * e2e:mariadb needs MariaDB and Redis. When they do not answer, a run outside CI leaves that project
- * out and ends with one line saying so and how to start them, so `npm install && npm test` passes on
- * a machine with only Node. Under CI=true the project always runs: a missing service fails the run.
+ * e2e:mariadb needs MariaDB and Redis, and a few e2e:sqlite tests need Redis. When they do not
+ * answer, a run outside CI leaves those out and ends with one line saying so and how to start them,
+ * so `npm install && npm test` passes on a machine with only Node. Under CI=true they always run: a
+ * missing service fails the run.
  */
 const { probeFullStack } = require('./test/setup/full-stack');
 
@@ -74,10 +75,20 @@ const selfSkipping = [
   },
 ];
 
-/** Why e2e:mariadb cannot run here, in one line, or null when MariaDB and Redis both answer. */
-async function fullStackAbsence() {
-  const { missing } = await probeFullStack();
+/**
+ * What cannot run here for lack of MariaDB or Redis, in one line, or null when both answered.
+ * Besides e2e:mariadb, a few e2e:sqlite tests use the local Redis too (rate limits shared through
+ * Redis, the Redis cache, two instances through the socket.io adapter, the Bull queue): they are
+ * the blocks written with test/helpers/with-redis.ts.
+ */
+function absenceLine(missing, { fullStack, sqlite }) {
   if (missing.length === 0) return null;
+  const redisMissing = missing.some(({ name }) => name === 'Redis');
+  const parts = [
+    ...(fullStack ? ['e2e:mariadb (the e2e suite on MariaDB and Redis)'] : []),
+    ...(sqlite && redisMissing ? ['the e2e:sqlite tests that use Redis'] : []),
+  ];
+  if (parts.length === 0) return null;
   const what = missing
     .map(({ name, url, variable, why }) => {
       let where = url;
@@ -90,19 +101,26 @@ async function fullStackAbsence() {
     })
     .join(' and ');
   return (
-    `${inCi ? 'FAILING' : 'NOT RUN'}: e2e:mariadb (the e2e suite on MariaDB and Redis): ${what} did not answer. ` +
+    `${inCi ? 'FAILING' : 'NOT RUN'}: ${parts.join(' and ')}: ${what} did not answer. ` +
     'Start both with `docker compose up -d mysql redis` and set ' +
     'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test, or point TEST_DATABASE_URL and ' +
     'TEST_REDIS_URL at running servers.' +
-    (inCi ? ' Under CI=true the suite is never skipped.' : '')
+    (inCi ? ' Under CI=true these tests are never skipped.' : '')
   );
 }
 
 module.exports = async () => {
   const selected = selectedProjects(process.argv);
-  const wantsFullStack = selected === null || selected.includes('e2e:mariadb');
-  const absence = wantsFullStack ? await fullStackAbsence() : null;
-  const runFullStack = wantsFullStack && (absence === null || inCi);
+  const wants = (name) => selected === null || selected.includes(name);
+  const fullStack = wants('e2e:mariadb');
+  const sqlite = wants('e2e:sqlite');
+  const { missing } = fullStack || sqlite ? await probeFullStack() : { missing: [] };
+  const absence = absenceLine(missing, { fullStack, sqlite });
+  const runFullStack = fullStack && (missing.length === 0 || inCi);
+  if (!inCi && missing.some(({ name }) => name === 'Redis')) {
+    // Read by test/helpers/with-redis.ts in the test processes, which inherit this environment.
+    process.env.KEEL_TEST_REDIS_ABSENT = 'true';
+  }
   if (absence && selected !== null && selected.every((name) => name === 'e2e:mariadb')) {
     // Nothing else is selected, so no reporter will run: say it now.
     process.stderr.write(`${absence}\n`);

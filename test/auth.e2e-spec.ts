@@ -4,6 +4,7 @@ import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp } from './helpers/auth';
 import { startApp, TestApp } from './helpers/test-app';
 import { TEST_REDIS_URL } from './helpers/test-database';
+import { describeWithRedis } from './helpers/with-redis';
 import type { Problem } from '../src/common/errors/problem';
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -431,7 +432,7 @@ describe('auth rate limits', () => {
   });
 });
 
-describe('auth rate limits shared through Redis', () => {
+describeWithRedis('auth rate limits shared through Redis', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { eventually } from './helpers/eventually';
 import { TcpProxy } from './helpers/tcp-proxy';
 import { startApp, TestApp } from './helpers/test-app';
 import { TEST_REDIS_URL } from './helpers/test-database';
+import { describeWithRedis } from './helpers/with-redis';
 
 interface Item {
   id: string;
@@ -15,7 +16,7 @@ interface Item {
  * The Redis cache store behind a proxy the test can cut: Redis "goes away" with its data intact,
  * which is the case where a stale entry could survive an outage.
  */
-describe('cache on Redis, and Redis going away', () => {
+describeWithRedis('cache on Redis, and Redis going away', () => {
   let proxy: TcpProxy;
   let t: TestApp;
   let user: SignedIn;

@@ -3,6 +3,7 @@ import { signUp, SignedIn } from './helpers/auth';
 import { createItem } from './helpers/items';
 import { connectSocket, receivedEvent, request, TestSocket } from './helpers/socket';
 import { TEST_REDIS_URL } from './helpers/test-database';
+import { describeWithRedis } from './helpers/with-redis';
 import { startApp, TestApp } from './helpers/test-app';
 
 interface ItemMessage {
@@ -14,7 +15,7 @@ interface ItemMessage {
  * Two API processes (two apps on different ports) sharing the database and the local Redis: the
  * socket.io Redis adapter carries each broadcast to the clients of both.
  */
-describe('Realtime across two instances (Redis adapter)', () => {
+describeWithRedis('Realtime across two instances (Redis adapter)', () => {
   let a: TestApp;
   let b: TestApp;
   let owner: SignedIn;

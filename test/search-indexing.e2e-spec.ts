@@ -11,6 +11,7 @@ import { TcpProxy } from './helpers/tcp-proxy';
 import type { TestApp } from './helpers/test-app';
 import { startAppWith } from './helpers/test-app-with';
 import { provisionInfra, TEST_REDIS_URL, type TestInfra } from './helpers/test-database';
+import { describeWithRedis, redisAvailable } from './helpers/with-redis';
 
 type Counts = Record<'waiting' | 'active' | 'completed' | 'failed' | 'delayed', number>;
 
@@ -22,10 +23,10 @@ const QUEUE_ENV = {
   SEARCH_QUEUE_BACKOFF_MS: '50',
 };
 
-const DRIVERS: Array<[string, () => Record<string, string>]> = [
-  ['bull', () => ({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefixOf() })],
-  ['in-process', () => ({ REDIS_URL: '' })],
-];
+type Driver = [string, () => Record<string, string>];
+const BULL: Driver = ['bull', () => ({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefixOf() })];
+const IN_PROCESS: Driver = ['in-process', () => ({ REDIS_URL: '' })];
+const DRIVERS: Driver[] = redisAvailable ? [BULL, IN_PROCESS] : [IN_PROCESS];
 
 describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
   let t: TestApp;
@@ -164,7 +165,7 @@ describe.each(DRIVERS)('search indexing (%s queue)', (_driver, driverEnv) => {
   });
 });
 
-describe('search indexing while Redis is unreachable', () => {
+describeWithRedis('search indexing while Redis is unreachable', () => {
   let t: TestApp;
   let fake: FakeSearchIndex;
   let proxy: TcpProxy;
@@ -220,7 +221,7 @@ describe('search indexing while Redis is unreachable', () => {
   }, 60_000);
 });
 
-describe('search indexing with WORKERS=off', () => {
+describeWithRedis('search indexing with WORKERS=off', () => {
   let infra: TestInfra;
   let api: TestApp;
   let worker: TestApp | undefined;
