@@ -1,14 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PeriodicTask } from '../../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../../config/configuration';
 import { toItemDto } from '../../items/item.mapper';
 import type { ItemEntity } from '../../items/item.entity';
@@ -70,9 +66,10 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger(ReindexRunner.name);
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly enabled: boolean;
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<void> | null = null;
-  private stopping = false;
+  private readonly poller = new PeriodicTask(() => this.poll(), {
+    logger: this.logger,
+    failureEvent: 'search.reindex.poll_failed',
+  });
 
   constructor(
     private readonly repo: ReindexRepository,
@@ -83,29 +80,17 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
-    if (!this.enabled) return;
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.timer.unref();
-    this.wake();
+    if (this.enabled) this.poller.start(POLL_MS, { runAtStart: true });
   }
 
+  /** A running job notices `stopping` between batches and goes back to the queue. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.current;
+    await this.poller.stop();
   }
 
   /** Looks for a queued job now (called after a POST, and periodically). */
   wake(): void {
-    if (!this.enabled || this.stopping || this.current) return;
-    this.current = this.poll()
-      .catch((error: Error) =>
-        this.logger.warn({ event: 'search.reindex.poll_failed', reason: error.message }),
-      )
-      .finally(() => {
-        this.current = null;
-      });
+    this.poller.wake();
   }
 
   /** One indexed read per tick: the unfinished job, if any (there is at most one). */
@@ -235,7 +220,7 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private checkStopping(): void {
-    if (this.stopping) throw new Interrupted();
+    if (this.poller.stopping) throw new Interrupted();
   }
 
   /**
