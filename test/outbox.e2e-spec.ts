@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
-import { OutboxEventBus } from '../src/modules/outbox/outbox-event-bus';
 import { OutboxEvent } from '../src/modules/outbox/outbox.event';
 import { OutboxRelay } from '../src/modules/outbox/outbox.relay';
 import { OutboxRepository } from '../src/modules/outbox/outbox.repository';
 import { signUp, SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';
 import { startApp, TestApp } from './helpers/test-app';
+import { startAppWith } from './helpers/test-app-with';
+import { TestEventHandler } from './helpers/test-event-handler';
 import { provisionInfra, TestInfra } from './helpers/test-database';
 
 interface OutboxRow {
@@ -54,12 +55,12 @@ describe('outbox', () => {
   let failNext: (event: OutboxEvent) => boolean = () => false;
 
   beforeAll(async () => {
-    t = await startApp({ OUTBOX_SWEEP_MS: '100' });
-    t.app.get(OutboxEventBus).subscribe('test', (event) => {
+    t = await startAppWith({ OUTBOX_SWEEP_MS: '100' }, { add: [TestEventHandler] });
+    t.app.get(TestEventHandler).listener = (event) => {
       if (failNext(event)) return Promise.reject(new Error('subscriber is down'));
       received.push(event);
       return Promise.resolve();
-    });
+    };
     user = await signUp(t.http);
   });
   afterAll(() => t.close());
@@ -209,13 +210,17 @@ describe('outbox across a crash between commit and dispatch', () => {
     await first.close();
 
     // The next process: subscribe first, then start its relay as a booting worker does.
-    const second = await startApp({ OUTBOX_SWEEP_MS: '100', WORKERS: 'off' }, infra);
+    const second = await startAppWith(
+      { OUTBOX_SWEEP_MS: '100', WORKERS: 'off' },
+      { add: [TestEventHandler] },
+      infra,
+    );
     try {
       const received: OutboxEvent[] = [];
-      second.app.get(OutboxEventBus).subscribe('test', (e) => {
+      second.app.get(TestEventHandler).listener = (e) => {
         if (e.aggregateId === item.id) received.push(e);
         return Promise.resolve();
-      });
+      };
       second.app.get(OutboxRelay).start();
       await eventually(() =>
         expect(received.map((e) => [e.type, e.version])).toEqual([

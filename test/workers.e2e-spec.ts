@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/configuration';
-import { OutboxEventBus } from '../src/modules/outbox/outbox-event-bus';
 import type { SearchIndexJob } from '../src/modules/indexing/search-index.job';
 import { SearchIndexProcessor } from '../src/modules/indexing/search-index.processor';
 import { SEARCH_INDEX } from '../src/modules/search/search-index.port';
@@ -16,6 +15,7 @@ import { createItem, type ItemBody } from './helpers/items';
 import { connectSocket, request, type TestSocket } from './helpers/socket';
 import type { TestApp } from './helpers/test-app';
 import { startAppWith } from './helpers/test-app-with';
+import { TestEventHandler } from './helpers/test-event-handler';
 import {
   currentProfile,
   provisionInfra,
@@ -73,15 +73,16 @@ describeShared('two workers beside an API with WORKERS=off', () => {
   async function startWorker(): Promise<Worker> {
     const builder = Test.createTestingModule({
       imports: [WorkerModule.forRoot(workerConfig(testEnv(infra, env)))],
+      providers: [TestEventHandler],
     })
       .overrideProvider(SEARCH_INDEX)
       .useValue(new FakeSearchIndex());
     const ctx = await builder.compile();
     const dispatched: string[] = [];
-    ctx.get(OutboxEventBus).subscribe('test-count', (event) => {
+    ctx.get(TestEventHandler).listener = (event) => {
       dispatched.push(key(event.aggregateId, event.version));
       return Promise.resolve();
-    });
+    };
     // Before init: the processors start taking jobs at bootstrap.
     const indexed = jest.spyOn(ctx.get(SearchIndexProcessor), 'run');
     await ctx.init();

@@ -1,4 +1,4 @@
-import type { ValueProvider } from '@nestjs/common';
+import type { Type, ValueProvider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
@@ -6,9 +6,11 @@ import { loadConfig } from '../../src/config/configuration';
 import { serve, testEnv, type TestApp } from './test-app';
 import { provisionInfra, type TestInfra } from './test-database';
 
-/** Providers to replace, by token, with a value (e.g. a fake SearchIndex). */
+/** Providers to replace, by token, with a value (e.g. a fake SearchIndex), and ones to add. */
 export interface AppOverrides {
   providers?: ValueProvider[];
+  /** Extra providers of the root module, e.g. an @OnDomainEvent handler that records events. */
+  add?: Type[];
 }
 
 /** Like startApp, with some providers replaced through Nest's testing module. */
@@ -19,7 +21,10 @@ export async function startAppWith(
 ): Promise<TestApp> {
   const ownInfra = infra ?? (await provisionInfra());
   const config = loadConfig(testEnv(ownInfra, env));
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+    providers: overrides.add ?? [],
+  });
   for (const { provide, useValue } of overrides.providers ?? []) {
     builder = builder.overrideProvider(provide).useValue(useValue);
   }

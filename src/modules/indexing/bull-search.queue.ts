@@ -1,29 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
-import type { AppConfig } from '../../config/configuration';
-import { Batcher } from './batcher';
-import {
-  BATCH_SIZE,
-  BATCH_WAIT_MS,
-  KEEP_COMPLETED,
-  QueueName,
-  type QueueCounts,
-  searchJobId,
-  SearchJobName,
-  type SearchIndexJob,
-  type SearchQueue,
-  WORKER_CONCURRENCY,
-} from './search-index.job';
-import { SearchIndexProcessor } from './search-index.processor';
+import { KEEP_COMPLETED, QueueName, searchJobId, SearchJobName } from './search-index.job';
+import type { QueueCounts, SearchIndexJob, SearchQueue } from './search-index.job';
+import { WORKER_CONCURRENCY } from './search-index.job';
+import { SearchJobBatches } from './search-job-batches';
 
 /** An enqueue that Redis has not answered within this long fails (the outbox retries it). */
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -38,32 +20,25 @@ export class BullSearchQueue
   implements SearchQueue, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger(BullSearchQueue.name);
-  private readonly batcher: Batcher<SearchIndexJob>;
   private readonly jobOptions: JobOptions;
-  private readonly worker: boolean;
 
   constructor(
     @InjectQueue(QueueName.SearchIndex) private readonly queue: Queue<SearchIndexJob>,
-    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
-    indexer: SearchIndexProcessor,
+    private readonly batches: SearchJobBatches,
   ) {
-    const { attempts, backoffMs } = config.get('searchQueue', { infer: true });
     this.jobOptions = {
-      attempts,
-      backoff: { type: 'exponential', delay: backoffMs },
+      attempts: batches.attempts,
+      backoff: { type: 'exponential', delay: batches.backoffMs },
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: false,
     };
-    this.worker = config.get('workers', { infer: true }) === 'inline';
-    this.batcher = new Batcher((jobs) => indexer.run(jobs), BATCH_SIZE, BATCH_WAIT_MS);
     this.queue.on('error', (error: Error) =>
       this.logger.warn({ event: 'search.queue.error', reason: error.message }),
     );
   }
 
   onApplicationBootstrap(): void {
-    // WORKERS=off: this process only enqueues; the worker process runs the jobs.
-    if (!this.worker) return;
+    if (!this.batches.worker) return;
     // Bull adds listeners to its Redis clients per concurrent processor; the count is fixed, so
     // raise the limit instead of letting Node warn about a leak that is not one.
     for (const client of this.queue.clients) client.setMaxListeners(WORKER_CONCURRENCY + 20);
@@ -78,7 +53,7 @@ export class BullSearchQueue
     });
     void this.queue
       .process(SearchJobName.IndexItem, WORKER_CONCURRENCY, (job: Job<SearchIndexJob>) =>
-        this.batcher.add(job.data),
+        this.batches.run(job.data),
       )
       .catch((error: Error) =>
         this.logger.error({ event: 'search.worker.stopped', reason: error.message }),
@@ -87,7 +62,7 @@ export class BullSearchQueue
 
   /** Bull throws when a queue is closed before its clients are ready (STACK gotcha 1). */
   async onModuleDestroy(): Promise<void> {
-    this.batcher.drain();
+    this.batches.drain();
     await Promise.all(
       this.queue.clients.map((client) =>
         client.status === 'ready'
@@ -110,7 +85,7 @@ export class BullSearchQueue
    * goes back to waiting through Bull's stalled-job check once its lock expires.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.batcher.drain();
+    this.batches.drain();
     const closed = this.queue.close();
     closed.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;

@@ -1,25 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../../config/configuration';
-import { Batcher } from './batcher';
-import {
-  BATCH_SIZE,
-  BATCH_WAIT_MS,
-  KEEP_COMPLETED,
-  QUEUE_STATES,
-  type QueueCounts,
-  type QueueState,
-  searchJobId,
-  type SearchIndexJob,
-  type SearchQueue,
-} from './search-index.job';
-import { SearchIndexProcessor } from './search-index.processor';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { KEEP_COMPLETED, QUEUE_STATES, searchJobId } from './search-index.job';
+import type { QueueCounts, QueueState, SearchIndexJob, SearchQueue } from './search-index.job';
+import { SearchJobBatches } from './search-job-batches';
 
 interface LocalJob {
   id: string;
@@ -40,26 +22,12 @@ export class InProcessSearchQueue implements SearchQueue, OnApplicationBootstrap
   private readonly logger = new Logger(InProcessSearchQueue.name);
   private readonly jobs = new Map<string, LocalJob>();
   private readonly completed: string[] = [];
-  private readonly batcher: Batcher<SearchIndexJob>;
-  private readonly attempts: number;
-  private readonly backoffMs: number;
-  private readonly worker: boolean;
   private running = false;
 
-  constructor(
-    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
-    indexer: SearchIndexProcessor,
-  ) {
-    const settings = config.get('searchQueue', { infer: true });
-    this.attempts = settings.attempts;
-    this.backoffMs = settings.backoffMs;
-    this.worker = config.get('workers', { infer: true }) === 'inline';
-    this.batcher = new Batcher((jobs) => indexer.run(jobs), BATCH_SIZE, BATCH_WAIT_MS);
-  }
+  constructor(private readonly batches: SearchJobBatches) {}
 
   onApplicationBootstrap(): void {
-    // WORKERS=off: this process only enqueues; the worker process runs the jobs.
-    this.running = this.worker;
+    this.running = this.batches.worker;
     this.pump();
   }
 
@@ -101,7 +69,7 @@ export class InProcessSearchQueue implements SearchQueue, OnApplicationBootstrap
     for (const job of this.jobs.values()) {
       if (job.state !== 'waiting') continue;
       job.state = 'active';
-      this.batcher.add(job.data).then(
+      this.batches.run(job.data).then(
         () => this.complete(job),
         (error: unknown) => this.fail(job, error),
       );
@@ -119,7 +87,7 @@ export class InProcessSearchQueue implements SearchQueue, OnApplicationBootstrap
 
   private fail(job: LocalJob, error: unknown): void {
     job.attemptsMade += 1;
-    if (job.attemptsMade >= this.attempts) {
+    if (job.attemptsMade >= this.batches.attempts) {
       job.state = 'failed';
       this.logger.warn({
         event: 'search.job.failed',
@@ -130,7 +98,7 @@ export class InProcessSearchQueue implements SearchQueue, OnApplicationBootstrap
       return;
     }
     job.state = 'delayed';
-    const delay = this.backoffMs * 2 ** (job.attemptsMade - 1);
+    const delay = this.batches.backoffMs * 2 ** (job.attemptsMade - 1);
     job.timer = setTimeout(() => {
       job.timer = undefined;
       if (job.state !== 'delayed') return;

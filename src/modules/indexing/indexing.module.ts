@@ -1,18 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/configuration';
 import { searchQueueBinding } from '../../infrastructure/profile.providers';
+import { ItemsReadModule } from '../items/items-read.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { SearchModule } from '../search/search.module';
 import { AdminQueuesController } from './admin-queues.controller';
 import { FailedJobRecovery } from './failed-job-recovery';
+import { ItemSearchIndexHandler } from './item-search-index.handler';
 import { AdminReindexController } from './reindex/admin-reindex.controller';
 import { ReindexRepository } from './reindex/reindex.repository';
 import { ReindexRunner } from './reindex/reindex-runner';
 import { SearchReindexService } from './reindex/search-reindex.service';
 import { SEARCH_QUEUE } from './search-index.job';
 import { SearchIndexProcessor } from './search-index.processor';
-import { SearchIndexSubscriber } from './search-index.subscriber';
-import { SearchItemsRepository } from './search-items.repository';
+import { SearchJobBatches } from './search-job-batches';
 import { SearchQueueMetrics } from './search-queue.metrics';
 
 /**
@@ -27,13 +28,13 @@ export class IndexingModule {
     const queue = searchQueueBinding(config);
     return {
       module: IndexingModule,
-      imports: [SearchModule.forRoot(config), OutboxModule, ...queue.imports],
+      imports: [SearchModule.forRoot(config), ItemsReadModule, OutboxModule, ...queue.imports],
       controllers: [AdminQueuesController, AdminReindexController],
       providers: [
-        SearchItemsRepository,
         SearchIndexProcessor,
+        SearchJobBatches,
         queue.provider,
-        SearchIndexSubscriber,
+        ItemSearchIndexHandler,
         FailedJobRecovery,
         ReindexRepository,
         ReindexRunner,

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ItemDto } from '../items/dto/item.dto';
-import { toItemDto } from '../items/item.mapper';
+import { ItemsReadService } from '../items/items-read.service';
 import { IndexDocument, SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
-import { SearchItemsRepository } from './search-items.repository';
 import type { SearchIndexJob } from './search-index.job';
 
 /**
@@ -15,7 +14,7 @@ export class SearchIndexProcessor {
   private readonly logger = new Logger(SearchIndexProcessor.name);
 
   constructor(
-    private readonly items: SearchItemsRepository,
+    private readonly items: ItemsReadService,
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
   ) {}
 
@@ -25,14 +24,11 @@ export class SearchIndexProcessor {
     for (const job of jobs) {
       newest.set(job.itemId, Math.max(job.version, newest.get(job.itemId) ?? 0));
     }
-    const rows = await this.items.findByIds([...newest.keys()]);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const documents: IndexDocument[] = [...newest].map(([id, version]) => {
-      const row = byId.get(id);
-      return row
-        ? { item: toItemDto(row), deleted: row.deletedAt !== null }
-        : { item: tombstone(id, version), deleted: true };
-    });
+    const current = await this.items.snapshots([...newest.keys()]);
+    const byId = new Map(current.map((snapshot) => [snapshot.item.id, snapshot]));
+    const documents: IndexDocument[] = [...newest].map(
+      ([id, version]) => byId.get(id) ?? { item: tombstone(id, version), deleted: true },
+    );
     const result = await this.index.write(documents);
     const retry = new Map<string, string>();
     for (const failure of result.failed) {

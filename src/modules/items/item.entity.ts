@@ -1,8 +1,8 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
+import type { ItemStatus } from './item-status';
 
-export const ITEM_STATUSES = ['draft', 'published', 'archived'] as const;
-export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export { ITEM_STATUSES, type ItemStatus } from './item-status';
 
 const tagsTransformer = {
   to: (tags: string[]): string => JSON.stringify(tags),

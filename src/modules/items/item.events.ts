@@ -1,14 +1,15 @@
-import type { OutboxEvent } from '../outbox/outbox.event';
+import { declareDomainEvents } from '../outbox/domain-event-map';
+import type { DomainEvent } from '../outbox/domain-event-map';
 import type { ItemDto } from './dto/item.dto';
-import type { ItemStatus } from './item.entity';
+import type { ItemStatus } from './item-status';
 
 /** The events the items module emits through the outbox. */
-export const ITEM_EVENTS = [
+export const ITEM_EVENTS = declareDomainEvents([
   'item.created',
   'item.updated',
   'item.deleted',
   'item.restored',
-] as const;
+] as const);
 export type ItemEventType = (typeof ITEM_EVENTS)[number];
 
 export interface ItemEventPayload {
@@ -18,8 +19,13 @@ export interface ItemEventPayload {
   previousStatus: ItemStatus | null;
 }
 
-export type ItemEvent = OutboxEvent<ItemEventPayload> & { type: ItemEventType };
-
-export function isItemEvent(event: OutboxEvent): event is ItemEvent {
-  return (ITEM_EVENTS as readonly string[]).includes(event.type);
+declare module '../outbox/domain-event-map' {
+  interface DomainEventMap {
+    'item.created': ItemEventPayload;
+    'item.updated': ItemEventPayload;
+    'item.deleted': ItemEventPayload;
+    'item.restored': ItemEventPayload;
+  }
 }
+
+export type ItemEvent = DomainEvent<ItemEventType>;

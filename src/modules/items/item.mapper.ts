@@ -1,16 +1,11 @@
 import type { ItemDto } from './dto/item.dto';
+import { copyItem } from './item-copy';
 import type { ItemEntity } from './item.entity';
 
 export function toItemDto(item: ItemEntity): ItemDto {
-  return {
-    id: item.id,
-    ownerId: item.ownerId,
-    title: item.title,
-    body: item.body,
-    tags: item.tags,
-    status: item.status,
-    version: item.version,
+  return copyItem({
+    ...item,
     createdAt: item.createdAt.toISOString(),
     updatedAt: item.updatedAt.toISOString(),
-  };
+  });
 }

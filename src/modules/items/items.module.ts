@@ -4,19 +4,15 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { ItemCache } from './item-cache';
-import { ItemTagEntity } from './item-tag.entity';
-import { ItemEntity } from './item.entity';
 import { ItemsController } from './items.controller';
-import { ItemsRepository } from './items.repository';
+import { ItemsReadModule } from './items-read.module';
 import { ItemsService } from './items.service';
 
+/** /items, and what other modules may use of items: ItemsService and ItemsReadService. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([ItemEntity, ItemTagEntity, IdempotencyKeyEntity]),
-    OutboxModule,
-  ],
+  imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity]), ItemsReadModule, OutboxModule],
   controllers: [ItemsController],
-  providers: [ItemsRepository, IdempotencyKeysRepository, ItemCache, ItemsService],
-  exports: [ItemsService],
+  providers: [IdempotencyKeysRepository, ItemCache, ItemsService],
+  exports: [ItemsService, ItemsReadModule],
 })
 export class ItemsModule {}

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
-import type { AuthUser } from '../../common/auth/role';
+import { EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { InvalidCursor } from '../../common/errors/app-error';
 import type { ItemSort } from './dto/list-items-query.dto';
 import { ItemTagEntity } from './item-tag.entity';
+import { itemColumns, namedParameters, type Viewer, visibleItemsSql } from './item-visibility';
 import { ItemEntity, ItemStatus } from './item.entity';
 
 export interface ItemPageQuery {
-  viewer: AuthUser;
+  viewer: Viewer;
   limit: number;
   cursor?: string;
   ownerId?: string;
@@ -81,24 +81,14 @@ export class ItemsRepository {
   async pageVisible(query: ItemPageQuery): Promise<Page<ItemEntity>> {
     const column = `i.${SORT_COLUMN[query.sort]}`;
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const visible = namedParameters(visibleItemsSql(query.viewer, itemColumns('i')), 'visibility');
     const qb = this.repo
       .createQueryBuilder('i')
-      .where('i.deletedAt IS NULL')
+      .where(visible.sql, visible.params)
       .orderBy(column, direction)
       .addOrderBy('i.id', direction)
       .take(query.limit + 1);
 
-    if (query.viewer.role !== 'admin') {
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('i.status = :published', { published: 'published' })
-            .orWhere('i.ownerId = :viewerId', {
-              viewerId: query.viewer.id,
-            }),
-        ),
-      );
-    }
     if (query.ownerId) qb.andWhere('i.ownerId = :ownerId', { ownerId: query.ownerId });
     if (query.status) qb.andWhere('i.status = :status', { status: query.status });
     if (query.tag) {
@@ -128,6 +118,51 @@ export class ItemsRepository {
         ? encodeCursor([query.sort, query.order, sortValue(last, query.sort), last.id])
         : null;
     return { data, nextCursor };
+  }
+
+  /** The current rows of `ids`, deleted ones included (deletedAt is a plain column). */
+  findAnyByIds(ids: string[]): Promise<ItemEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo.findBy({ id: In(ids) });
+  }
+
+  countLive(): Promise<number> {
+    return this.repo.countBy({ deletedAt: IsNull() });
+  }
+
+  /** Live items after `afterId` ('' for the first page), in id order. */
+  pageLiveAfter(afterId: string, limit: number): Promise<ItemEntity[]> {
+    return this.repo.find({
+      where:
+        afterId === '' ? { deletedAt: IsNull() } : { deletedAt: IsNull(), id: MoreThan(afterId) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Every item changed in [since, until), deleted ones included, after a (time, id) position, in
+   * (updatedAt, id) order.
+   */
+  pageChangedBetween(query: {
+    since: Date;
+    until: Date;
+    after: { at: Date; id: string } | null;
+    limit: number;
+  }): Promise<ItemEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('i')
+      .where('i.updatedAt >= :since AND i.updatedAt < :until', {
+        since: query.since,
+        until: query.until,
+      })
+      .orderBy('i.updatedAt', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .limit(query.limit);
+    if (query.after) {
+      qb.andWhere('(i.updatedAt > :at OR (i.updatedAt = :at AND i.id > :id))', query.after);
+    }
+    return qb.getMany();
   }
 
   private async insertTags(manager: EntityManager, itemId: string, tags: string[]): Promise<void> {

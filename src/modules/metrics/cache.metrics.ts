@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
 import { AppCache } from '../../cache/app-cache.service';
 import { MetricsRegistry } from './metrics-registry';
 
@@ -11,17 +10,14 @@ import { MetricsRegistry } from './metrics-registry';
 @Injectable()
 export class CacheMetrics {
   constructor(metrics: MetricsRegistry, cache: AppCache) {
-    const counter: Counter<'result'> = new Counter({
+    metrics.labelled({
       name: 'keel_cache_operations_total',
       help: 'Cache reads that hit or missed, and cache operations that failed',
-      labelNames: ['result'],
-      registers: [metrics.registry],
-      collect: () => {
+      label: 'result',
+      counter: true,
+      read: () => {
         const { hits, misses, errors } = cache.stats;
-        counter.reset();
-        counter.inc({ result: 'hit' }, hits);
-        counter.inc({ result: 'miss' }, misses);
-        counter.inc({ result: 'error' }, errors);
+        return { hit: hits, miss: misses, error: errors };
       },
     });
   }

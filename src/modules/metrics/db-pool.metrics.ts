@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { poolUsage, type PoolUsage } from './db-pool';
-import { MetricsRegistry, setOrOmit } from './metrics-registry';
+import { MetricsRegistry } from './metrics-registry';
 
 /**
  * `keel_db_pool_connections{state="total|idle|used"}`, `keel_db_pool_max_connections` and
@@ -13,31 +12,24 @@ export class DbPoolMetrics {
   constructor(metrics: MetricsRegistry, dataSource: DataSource) {
     const usage = (): PoolUsage | null =>
       dataSource.isInitialized ? poolUsage(dataSource.driver) : null;
-    const connections: Gauge<'state'> = new Gauge({
+    metrics.labelled({
       name: 'keel_db_pool_connections',
       help: 'Database pool connections: open (total), idle, and in use',
-      labelNames: ['state'],
-      registers: [metrics.registry],
-      collect: () => {
+      label: 'state',
+      read: () => {
         const pool = usage();
-        connections.reset();
-        if (pool === null) return;
-        connections.set({ state: 'total' }, pool.total);
-        connections.set({ state: 'idle' }, pool.idle);
-        connections.set({ state: 'used' }, pool.used);
+        return pool && { total: pool.total, idle: pool.idle, used: pool.used };
       },
     });
-    const max: Gauge = new Gauge({
-      name: 'keel_db_pool_max_connections',
-      help: 'Most connections the database pool may open',
-      registers: [metrics.registry],
-      collect: () => setOrOmit(max, usage()?.max ?? null),
-    });
-    const waiting: Gauge = new Gauge({
-      name: 'keel_db_pool_waiting_requests',
-      help: 'Queries waiting for a free database connection',
-      registers: [metrics.registry],
-      collect: () => setOrOmit(waiting, usage()?.waiting ?? null),
-    });
+    metrics.gauge(
+      'keel_db_pool_max_connections',
+      'Most connections the database pool may open',
+      () => usage()?.max ?? null,
+    );
+    metrics.gauge(
+      'keel_db_pool_waiting_requests',
+      'Queries waiting for a free database connection',
+      () => usage()?.waiting ?? null,
+    );
   }
 }

@@ -65,4 +65,31 @@ describe('MetricsRegistry', () => {
     setOrOmit(gauge, null);
     expect(await metrics.scrape()).not.toMatch(/^test_gauge /m);
   });
+
+  it('reads a gauge at each scrape, and omits it while the value is unknown', async () => {
+    let value: number | null = 2;
+    metrics.gauge('test_read', 'h', () => value);
+    expect(await metrics.scrape()).toMatch(/^test_read 2$/m);
+    value = null;
+    expect(await metrics.scrape()).not.toMatch(/^test_read /m);
+  });
+
+  it('exposes one series per key of a labelled reading, as a gauge or a counter', async () => {
+    let values: Record<string, number> | null = { idle: 1, used: 2 };
+    metrics.labelled({ name: 'test_pool', help: 'h', label: 'state', read: () => values });
+    metrics.labelled({
+      name: 'test_ops_total',
+      help: 'h',
+      label: 'result',
+      counter: true,
+      read: () => ({ hit: 5 }),
+    });
+    const text = await metrics.scrape();
+    expect(text).toMatch(/^test_pool\{state="idle"\} 1$/m);
+    expect(text).toMatch(/^test_pool\{state="used"\} 2$/m);
+    expect(text).toMatch(/^# TYPE test_ops_total counter$/m);
+    expect(text).toMatch(/^test_ops_total\{result="hit"\} 5$/m);
+    values = null;
+    expect(await metrics.scrape()).not.toMatch(/^test_pool\{/m);
+  });
 });

@@ -77,6 +77,46 @@ export class MetricsRegistry implements OnModuleDestroy {
     }
   }
 
+  /**
+   * A gauge without labels whose value `read` gives at each scrape; left out of the scrape while
+   * `read` answers null (unknown).
+   */
+  gauge(name: string, help: string, read: () => number | null | Promise<number | null>): void {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect: async () => setOrOmit(gauge, await read()),
+    });
+  }
+
+  /**
+   * A gauge with one label, one series per key of what `read` gives at each scrape (none while it
+   * answers null). `counter: true` exposes running totals as a counter.
+   */
+  labelled(options: {
+    name: string;
+    help: string;
+    label: string;
+    read: () => Record<string, number> | null;
+    counter?: boolean;
+  }): void {
+    const { name, help, label, read } = options;
+    const set = (metric: Gauge | Counter, values: Record<string, number> | null): void => {
+      metric.reset();
+      for (const [key, value] of Object.entries(values ?? {})) {
+        if (metric instanceof Gauge) metric.set({ [label]: key }, value);
+        else metric.inc({ [label]: key }, value);
+      }
+    };
+    const metric = { name, help, labelNames: [label], registers: [this.registry] };
+    if (options.counter) {
+      const counter: Counter = new Counter({ ...metric, collect: () => set(counter, read()) });
+    } else {
+      const gauge: Gauge = new Gauge({ ...metric, collect: () => set(gauge, read()) });
+    }
+  }
+
   onModuleDestroy(): void {
     this.registry.clear();
   }

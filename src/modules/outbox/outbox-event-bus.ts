@@ -1,30 +1,70 @@
-import { Injectable } from '@nestjs/common';
-import { OutboxEvent, OutboxSubscriber } from './outbox.event';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { type DomainEventHandler, DomainEventHandlerMarker } from './domain-event-handler';
+import { type DomainEvent, isDeclaredDomainEvent } from './domain-event-map';
+import type { OutboxEvent } from './outbox.event';
+
+interface Registered {
+  name: string;
+  handler: DomainEventHandler;
+}
+
+const isHandler = (value: unknown): value is DomainEventHandler =>
+  typeof value === 'object' &&
+  value !== null &&
+  'handle' in value &&
+  typeof value.handle === 'function';
 
 /**
- * The in-app bus the relay publishes to. Modules subscribe at boot (search, realtime); a publish
- * succeeds only if every subscriber succeeds, otherwise the relay retries the whole event later, so
- * subscribers must be idempotent (the event id and version make that easy).
+ * The in-app bus the relay publishes to. Handlers are the @OnDomainEvent classes of the
+ * application, found once at boot; each event goes to the handlers declared for its name. A
+ * publish succeeds only if every one of them succeeds, otherwise the relay retries the whole event
+ * later, so handlers must be idempotent (the event id and version make that easy).
  */
 @Injectable()
-export class OutboxEventBus {
-  private readonly subscribers: Array<{ name: string; handle: OutboxSubscriber }> = [];
+export class OutboxEventBus implements OnModuleInit {
+  private readonly handlers = new Map<string, Registered[]>();
 
-  subscribe(name: string, handle: OutboxSubscriber): () => void {
-    const entry = { name, handle };
-    this.subscribers.push(entry);
-    return () => {
-      const i = this.subscribers.indexOf(entry);
-      if (i >= 0) this.subscribers.splice(i, 1);
-    };
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  /** Every provider is instantiated before the first onModuleInit: all handlers exist by now. */
+  onModuleInit(): void {
+    const seen = new Set<DomainEventHandler>();
+    const wrappers = this.discovery.getProviders({ metadataKey: DomainEventHandlerMarker.KEY });
+    for (const wrapper of wrappers) {
+      const instance: unknown = wrapper.instance;
+      const name = String(wrapper.name);
+      if (!isHandler(instance))
+        throw new Error(`${name} is declared a handler but has no handle()`);
+      if (seen.has(instance)) continue;
+      seen.add(instance);
+      const events = this.discovery.getMetadataByDecorator(DomainEventHandlerMarker, wrapper);
+      if (!events || events.length === 0) throw new Error(`${name} handles no event`);
+      for (const event of events) {
+        if (!isDeclaredDomainEvent(event)) {
+          throw new Error(`${name} handles '${event}', which no module declares`);
+        }
+        const list = this.handlers.get(event) ?? [];
+        list.push({ name, handler: instance });
+        this.handlers.set(event, list);
+      }
+    }
+  }
+
+  /** The handler classes of an event, by name (what a reader would grep for). */
+  handlersOf(type: string): string[] {
+    return (this.handlers.get(type) ?? []).map((h) => h.name);
   }
 
   async publish(event: OutboxEvent): Promise<void> {
-    const results = await Promise.allSettled(this.subscribers.map((s) => s.handle(event)));
+    const handlers = this.handlers.get(event.type) ?? [];
+    // The relay reads rows its own modules wrote: the type names the payload's shape.
+    const typed = event as DomainEvent;
+    const results = await Promise.allSettled(handlers.map((h) => h.handler.handle(typed)));
     const failed = results
       .map((r, i) =>
         r.status === 'rejected'
-          ? `${this.subscribers[i]?.name}: ${String((r.reason as Error)?.message ?? r.reason)}`
+          ? `${handlers[i]?.name}: ${String((r.reason as Error)?.message ?? r.reason)}`
           : null,
       )
       .filter((m): m is string => m !== null);

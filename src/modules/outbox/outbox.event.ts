@@ -16,5 +16,3 @@ export interface NewOutboxEvent {
   version: number;
   payload: unknown;
 }
-
-export type OutboxSubscriber = (event: OutboxEvent) => Promise<void>;

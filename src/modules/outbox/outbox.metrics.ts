@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Gauge } from 'prom-client';
+import { MetricsRegistry } from '../metrics/metrics-registry';
 import { OutboxRepository, type OutboxStats } from './outbox.repository';
-import { MetricsRegistry, setOrOmit } from '../metrics/metrics-registry';
 
 /**
  * `keel_outbox_pending` and `keel_outbox_oldest_pending_age_seconds`: events committed but not yet
  * dispatched, and how long the oldest has waited. A growing age means the relay is stuck or a
- * subscriber (Redis, Elasticsearch) keeps failing. Both gauges come from one query per scrape.
+ * handler (Redis, Elasticsearch) keeps failing. Both gauges come from one query per scrape.
  */
 @Injectable()
 export class OutboxMetrics {
@@ -16,32 +15,20 @@ export class OutboxMetrics {
     private readonly metrics: MetricsRegistry,
     private readonly outbox: OutboxRepository,
   ) {
-    const pending: Gauge = new Gauge({
-      name: 'keel_outbox_pending',
-      help: 'Outbox events not yet dispatched',
-      registers: [metrics.registry],
-      collect: async () => {
-        const stats = await this.stats();
-        setOrOmit(pending, stats === null ? null : stats.pending);
-      },
+    metrics.gauge('keel_outbox_pending', 'Outbox events not yet dispatched', async () => {
+      const stats = await this.stats();
+      return stats === null ? null : stats.pending;
     });
-    const oldestAge: Gauge = new Gauge({
-      name: 'keel_outbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest outbox event not yet dispatched (0 when none is pending)',
-      registers: [metrics.registry],
-      collect: async () => {
+    metrics.gauge(
+      'keel_outbox_oldest_pending_age_seconds',
+      'Age of the oldest outbox event not yet dispatched (0 when none is pending)',
+      async () => {
         const stats = await this.stats();
-        const since = stats?.oldestPendingAt?.getTime();
-        setOrOmit(
-          oldestAge,
-          stats === null
-            ? null
-            : since === undefined
-              ? 0
-              : Math.max(0, (Date.now() - since) / 1000),
-        );
+        if (stats === null) return null;
+        const since = stats.oldestPendingAt?.getTime();
+        return since === undefined ? 0 : Math.max(0, (Date.now() - since) / 1000);
       },
-    });
+    );
   }
 
   /** One query shared by both gauges of a scrape (the registry collects them concurrently). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OutboxModule } from '../outbox/outbox.module';
+import { ItemRealtimeHandler } from './item-realtime.handler';
 import { RealtimeFanout } from './realtime-fanout';
 import { RealtimeServer } from './realtime-server';
 
@@ -10,7 +11,7 @@ import { RealtimeServer } from './realtime-server';
  */
 @Module({
   imports: [OutboxModule],
-  providers: [RealtimeServer, RealtimeFanout],
+  providers: [RealtimeServer, RealtimeFanout, ItemRealtimeHandler],
   exports: [RealtimeServer],
 })
 export class RealtimeFanoutModule {}

@@ -1,6 +1,7 @@
 import type { AuthUser } from '../../common/auth/role';
 import type { ItemDto } from '../items/dto/item.dto';
-import type { ItemStatus } from '../items/item.entity';
+import type { ItemStatus } from '../items/item-status';
+import type { ItemSnapshot } from '../items/items-read.service';
 export const SEARCH_INDEX = Symbol('SEARCH_INDEX');
 export interface SearchQuery {
   viewer: AuthUser;
@@ -27,10 +28,7 @@ export interface SuggestQuery {
   limit: number;
 }
 /** What the indexer writes; `deleted` removes the document. Versions come from item.version. */
-export interface IndexDocument {
-  item: ItemDto;
-  deleted: boolean;
-}
+export type IndexDocument = ItemSnapshot;
 export interface IndexWriteResult {
   failed: Array<{ id: string; reason: string; retryable: boolean }>;
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module, Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ElasticsearchModule, ElasticsearchService } from '@nestjs/elasticsearch';
 import type { AppConfig } from '../../config/configuration';
+import { ItemsReadModule } from '../items/items-read.module';
 import { DatabaseSearchIndex } from './database/database-search.index';
 import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search.index';
 import { SEARCH_INDEX, type SearchIndex } from './search-index.port';
@@ -58,7 +59,7 @@ export class SearchModule {
   static forRoot(config: AppConfig): DynamicModule {
     const existing = built.get(config);
     if (existing) return existing;
-    const imports: NonNullable<DynamicModule['imports']> = [];
+    const imports: NonNullable<DynamicModule['imports']> = [ItemsReadModule];
     if (config.elasticsearch) {
       const { node } = config.elasticsearch;
       imports.push(ElasticsearchModule.register({ node }));

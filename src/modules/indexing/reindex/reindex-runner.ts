@@ -6,8 +6,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PeriodicTask } from '../../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../../config/configuration';
-import { toItemDto } from '../../items/item.mapper';
-import type { ItemEntity } from '../../items/item.entity';
+import { ItemsReadService } from '../../items/items-read.service';
 import {
   SEARCH_INDEX,
   type IndexDocument,
@@ -46,11 +45,6 @@ class LostOwnership extends Error {
   }
 }
 
-const documentOf = (row: ItemEntity): IndexDocument => ({
-  item: toItemDto(row),
-  deleted: row.deletedAt !== null,
-});
-
 /**
  * Runs full reindex jobs in processes with workers (WORKERS=inline): claims a queued job (only one
  * process wins), builds the next generation beside the live one, copies every live item, then
@@ -73,6 +67,7 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     private readonly repo: ReindexRepository,
+    private readonly items: ItemsReadService,
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
@@ -122,7 +117,7 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
     try {
       build = await this.index.rebuild();
       const copyStart = new Date();
-      const total = await this.repo.countItems();
+      const total = await this.items.countLive();
       await progress({
         phase: 'copying',
         sourceIndex: build.source,
@@ -136,11 +131,11 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
         let after = '';
         for (;;) {
           this.checkStopping();
-          const rows = await this.repo.liveItemsAfter(after, REINDEX_BATCH);
-          if (rows.length === 0) break;
-          counts.rejected += await this.writeAll(writeToNew, rows.map(documentOf));
-          counts.processed += rows.length;
-          after = rows[rows.length - 1].id;
+          const documents = await this.items.liveAfter(after, REINDEX_BATCH);
+          if (documents.length === 0) break;
+          counts.rejected += await this.writeAll(writeToNew, documents);
+          counts.processed += documents.length;
+          after = documents[documents.length - 1].item.id;
           await progress({ processed: counts.processed, rejected: counts.rejected });
         }
         await progress({ phase: 'catching_up' });
@@ -236,13 +231,18 @@ export class ReindexRunner implements OnApplicationBootstrap, BeforeApplicationS
     let after: { at: Date; id: string } | null = null;
     let changed = 0;
     for (;;) {
-      const rows = await this.repo.changedBetween(since, until, after, REINDEX_BATCH);
-      if (rows.length === 0) return changed;
-      counts.rejected += await this.writeAll(write, rows.map(documentOf));
-      changed += rows.length;
-      counts.reapplied += rows.length;
-      const last = rows[rows.length - 1];
-      after = { at: last.updatedAt, id: last.id };
+      const documents = await this.items.changedBetween({
+        since,
+        until,
+        after,
+        limit: REINDEX_BATCH,
+      });
+      if (documents.length === 0) return changed;
+      counts.rejected += await this.writeAll(write, documents);
+      changed += documents.length;
+      counts.reapplied += documents.length;
+      const last = documents[documents.length - 1].item;
+      after = { at: new Date(last.updatedAt), id: last.id };
     }
   }
 

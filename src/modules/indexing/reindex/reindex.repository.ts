@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
+import { DataSource, LessThan, type Repository } from 'typeorm';
 import { TransactionRunner } from '../../../database/transaction-runner';
-import { ItemEntity } from '../../items/item.entity';
 import { ACTIVE_SLOT, ReindexJobEntity } from './reindex-job.entity';
 
 export type ReindexJobPatch = Partial<
@@ -25,18 +24,16 @@ export type ReindexJobPatch = Partial<
   >
 >;
 
-/** Reindex jobs, and the item scans a reindex reads (every write goes through the runner). */
+/** Reindex jobs (every write goes through the runner; the items come from ItemsReadService). */
 @Injectable()
 export class ReindexRepository {
   private readonly jobs: Repository<ReindexJobEntity>;
-  private readonly items: Repository<ItemEntity>;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly tx: TransactionRunner,
   ) {
     this.jobs = dataSource.getRepository(ReindexJobEntity);
-    this.items = dataSource.getRepository(ItemEntity);
   }
 
   /** Inserts a queued job; a unique violation on activeSlot means one is already unfinished. */
@@ -87,41 +84,5 @@ export class ReindexRepository {
       ),
     );
     return result.affected ?? 0;
-  }
-
-  countItems(): Promise<number> {
-    return this.items.countBy({ deletedAt: IsNull() });
-  }
-
-  /** Live items after `afterId`, in id order (the copy). */
-  liveItemsAfter(afterId: string, limit: number): Promise<ItemEntity[]> {
-    return this.items.find({
-      where:
-        afterId === '' ? { deletedAt: IsNull() } : { deletedAt: IsNull(), id: MoreThan(afterId) },
-      order: { id: 'ASC' },
-      take: limit,
-    });
-  }
-
-  /**
-   * Every item changed in [since, until), deleted ones included, after a (time, id) position. The
-   * upper bound keeps a pass finite while writes go on: later changes are the next pass's.
-   */
-  changedBetween(
-    since: Date,
-    until: Date,
-    after: { at: Date; id: string } | null,
-    limit: number,
-  ): Promise<ItemEntity[]> {
-    const query = this.items
-      .createQueryBuilder('i')
-      .where('i.updatedAt >= :since AND i.updatedAt < :until', { since, until })
-      .orderBy('i.updatedAt', 'ASC')
-      .addOrderBy('i.id', 'ASC')
-      .limit(limit);
-    if (after) {
-      query.andWhere('(i.updatedAt > :at OR (i.updatedAt = :at AND i.id > :id))', after);
-    }
-    return query.getMany();
   }
 }

@@ -1,19 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import type { AuthUser } from '../../../common/auth/role';
+import { DataSource } from 'typeorm';
 import { TransactionRunner } from '../../../database/transaction-runner';
-import { toItemDto } from '../../items/item.mapper';
-import { ItemEntity } from '../../items/item.entity';
-import type {
-  IndexRebuild,
-  IndexWriteResult,
-  SearchHit,
-  SearchIndex,
-  SearchPage,
-  SearchQuery,
-  SuggestQuery,
-} from '../search-index.port';
+import { itemColumns, visibleItemsSql } from '../../items/item-visibility';
+import { ItemsReadService } from '../../items/items-read.service';
+import type { IndexRebuild, IndexWriteResult, SearchIndex } from '../search-index.port';
+import type { SearchHit, SearchPage, SearchQuery, SuggestQuery } from '../search-index.port';
 import { DatabaseRebuild } from './database-rebuild';
 import { highlightItem } from './highlight';
 import { decodeOffsetCursor, encodeOffsetCursor, OffsetMode } from './search-offset-cursor';
@@ -47,6 +39,7 @@ export class DatabaseSearchIndex implements SearchIndex {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
+    private readonly items: ItemsReadService,
   ) {
     this.mysql = ['mysql', 'mariadb'].includes(dataSource.options.type);
   }
@@ -97,14 +90,14 @@ export class DatabaseSearchIndex implements SearchIndex {
     }
 
     const page = rows.slice(0, query.limit);
-    const items = await this.load(page.map((r) => r.id));
+    const items = await this.items.liveByIds(page.map((r) => r.id));
     const data: SearchHit[] = [];
     for (const row of page) {
       const item = items.get(row.id);
       // A row deleted between the two queries is simply left out of this page.
       if (!item) continue;
       data.push({
-        item: toItemDto(item),
+        item,
         score: match ? Number(row.score ?? 0) : 0,
         highlights: match ? highlightItem(item, words) : {},
       });
@@ -189,27 +182,18 @@ export class DatabaseSearchIndex implements SearchIndex {
     return { text: `${from.text} ${join.text}`, params: [...from.params, ...join.params] };
   }
 
-  /** GET /items' rules: never deleted; non-admins see published items and their own. */
+  /** The items the viewer may read (items/item-visibility), narrowed by the query's filters. */
   private filters(query: Pick<SearchQuery, 'viewer' | 'tag' | 'status' | 'ownerId'>): {
     join: Sql | null;
     where: Sql[];
   } {
-    const where: Sql[] = [{ text: 'i.deleted_at IS NULL', params: [] }];
-    const viewer: AuthUser = query.viewer;
-    if (viewer.role !== 'admin') {
-      where.push({ text: "(i.status = 'published' OR i.owner_id = ?)", params: [viewer.id] });
-    }
+    const visible = visibleItemsSql(query.viewer, itemColumns('i'));
+    const where: Sql[] = [{ text: `(${visible.sql})`, params: visible.params }];
     if (query.ownerId) where.push({ text: 'i.owner_id = ?', params: [query.ownerId] });
     if (query.status) where.push({ text: 'i.status = ?', params: [query.status] });
     const join = query.tag
       ? { text: 'JOIN item_tags t ON t.item_id = i.id AND t.tag = ?', params: [query.tag] }
       : null;
     return { join, where };
-  }
-
-  private async load(ids: string[]): Promise<Map<string, ItemEntity>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.getRepository(ItemEntity).findBy({ id: In(ids) });
-    return new Map(rows.filter((r) => r.deletedAt === null).map((r) => [r.id, r]));
   }
 }

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { AuthUser } from '../../../common/auth/role';
+import { visibleItemsSearchFilter } from '../../items/item-visibility';
 import type { SearchQuery, SuggestQuery } from '../search-index.port';
 import { decodeSearchCursor, type SearchSortMode } from './search-cursor';
 
@@ -12,22 +12,6 @@ export type SearchBody = Omit<SearchRequest, 'index'>;
 
 export const HIGHLIGHT_FRAGMENT_SIZE = 150;
 export const HIGHLIGHT_FRAGMENTS = 3;
-
-/**
- * Published items are readable by every signed-in user; the rest only by their owner and admins
- * (the same rule as items/item-visibility.ts). Admins get no filter at all.
- */
-export function visibilityFilter(viewer: AuthUser): QueryDslQueryContainer[] {
-  if (viewer.role === 'admin') return [];
-  return [
-    {
-      bool: {
-        should: [{ term: { status: 'published' } }, { term: { ownerId: viewer.id } }],
-        minimum_should_match: 1,
-      },
-    },
-  ];
-}
 
 function termFilters(query: SearchQuery): QueryDslQueryContainer[] {
   const filters: QueryDslQueryContainer[] = [];
@@ -56,7 +40,7 @@ const SORTS: Record<SearchSortMode, Sort> = {
 export function buildSearchBody(query: SearchQuery): SearchBody {
   const mode = sortModeOf(query);
   const text = query.q.trim();
-  const filter = [...visibilityFilter(query.viewer), ...termFilters(query)];
+  const filter = [...visibleItemsSearchFilter(query.viewer), ...termFilters(query)];
   const body: SearchBody = {
     size: query.limit + 1,
     track_total_hits: true,
@@ -108,7 +92,7 @@ export function buildSuggestBody(query: SuggestQuery): SearchBody {
     query: {
       bool: {
         must: [{ match: { 'title.suggest': { query: query.prefix.trim(), operator: 'and' } } }],
-        filter: visibilityFilter(query.viewer),
+        filter: visibleItemsSearchFilter(query.viewer),
       },
     },
     collapse: { field: 'title.raw' },

@@ -5,9 +5,11 @@ import Mock, { type MockPattern } from '@elastic/elasticsearch-mock';
 import type { AuthUser } from '../../../common/auth/role';
 import { InvalidCursor } from '../../../common/errors/app-error';
 import type { ItemDto } from '../../items/dto/item.dto';
+import { copyItem } from '../../items/item-copy';
 import type { IndexDocument } from '../search-index.port';
 import { ElasticsearchSearchIndex } from './elasticsearch-search.index';
 import { ItemsIndexAdmin } from './index-admin';
+import { ITEMS_INDEX_MAPPINGS } from './items-index.mapping';
 import { encodeSearchCursor } from './search-cursor';
 
 /**
@@ -138,27 +140,28 @@ const EXPECTED_SETTINGS = {
   },
 };
 
-const EXPECTED_MAPPINGS = {
-  dynamic: 'strict',
-  properties: {
-    id: { type: 'keyword' },
-    ownerId: { type: 'keyword' },
-    title: {
-      type: 'text',
-      analyzer: 'english',
-      fields: {
-        suggest: { type: 'text', analyzer: 'title_suggest', search_analyzer: 'standard' },
-        raw: { type: 'keyword', ignore_above: 256 },
-      },
-    },
-    body: { type: 'text', analyzer: 'english' },
-    tags: { type: 'keyword' },
-    status: { type: 'keyword' },
-    version: { type: 'integer' },
-    createdAt: { type: 'date' },
-    updatedAt: { type: 'date' },
-  },
-};
+/**
+ * The alias `items` is missing (404) until PUT /items_v1 creates it; `answer` is what that PUT
+ * answers (the alias exists afterwards even when it fails: another instance created it).
+ */
+function aliasMissingUntilPut(answer: () => Answer): void {
+  let exists = false;
+  on('HEAD', '/_alias/items', () => (exists ? {} : esError(404, {})));
+  on('GET', '/_alias/items', () => ({ items_v1: { aliases: { items: {} } } }));
+  on('PUT', '/items_v1', () => {
+    exists = true;
+    return answer();
+  });
+}
+
+describe('ITEMS_INDEX_MAPPINGS', () => {
+  it('maps exactly the fields of a stored document and refuses any other (strict)', () => {
+    expect(ITEMS_INDEX_MAPPINGS.dynamic).toBe('strict');
+    expect(Object.keys(ITEMS_INDEX_MAPPINGS.properties ?? {}).sort()).toEqual(
+      Object.keys(copyItem(buildItemDto())).sort(),
+    );
+  });
+});
 
 describe('ItemsIndexAdmin', () => {
   it('creates items_v1 with the mapping and the alias when the alias does not exist', async () => {
@@ -176,7 +179,7 @@ describe('ItemsIndexAdmin', () => {
 
     expect(only('PUT', '/items_v1').body).toEqual({
       settings: EXPECTED_SETTINGS,
-      mappings: EXPECTED_MAPPINGS,
+      mappings: ITEMS_INDEX_MAPPINGS,
       aliases: { items: {} },
     });
   });
@@ -193,20 +196,16 @@ describe('ItemsIndexAdmin', () => {
   });
 
   it('treats losing the creation race to another instance as success', async () => {
-    let aliasExists = false;
-    on('HEAD', '/_alias/items', () => (aliasExists ? {} : esError(404, {})));
-    on('GET', '/_alias/items', () => ({ items_v1: { aliases: { items: {} } } }));
-    on('PUT', '/items_v1', () => {
-      aliasExists = true;
-      return esError(400, {
+    aliasMissingUntilPut(() =>
+      esError(400, {
         error: {
           type: 'resource_already_exists_exception',
           reason: 'index [items_v1/x1Qm9yQ2Sk2Q3kZ1aGf2Ow] already exists',
           index: 'items_v1',
         },
         status: 400,
-      });
-    });
+      }),
+    );
 
     await expect(new ItemsIndexAdmin(client).ensureIndex()).resolves.toEqual({
       index: 'items_v1',
@@ -236,7 +235,7 @@ describe('ItemsIndexAdmin', () => {
     expect(resolve.querystring).toEqual({ expand_wildcards: 'all' });
     expect(only('PUT', '/items_v3').body).toEqual({
       settings: EXPECTED_SETTINGS,
-      mappings: EXPECTED_MAPPINGS,
+      mappings: ITEMS_INDEX_MAPPINGS,
     });
   });
 
@@ -761,13 +760,11 @@ describe('ElasticsearchSearchIndex index readiness', () => {
   const bulkOk = (): Record<string, unknown> => ({ took: 1, errors: false, items: [] });
 
   it('creates the index before the first write when boot could not, and only once', async () => {
-    let exists = false;
-    on('HEAD', '/_alias/items', () => (exists ? {} : esError(404, {})));
-    on('GET', '/_alias/items', () => ({ items_v1: { aliases: { items: {} } } }));
-    on('PUT', '/items_v1', () => {
-      exists = true;
-      return { acknowledged: true, shards_acknowledged: true, index: 'items_v1' };
-    });
+    aliasMissingUntilPut(() => ({
+      acknowledged: true,
+      shards_acknowledged: true,
+      index: 'items_v1',
+    }));
     on('POST', '/_bulk', bulkOk);
     const index = new ElasticsearchSearchIndex(client);
 
@@ -835,7 +832,7 @@ describe('ElasticsearchSearchIndex.rebuild', () => {
     });
     expect(only('PUT', '/items_v2').body).toEqual({
       settings: EXPECTED_SETTINGS,
-      mappings: EXPECTED_MAPPINGS,
+      mappings: ITEMS_INDEX_MAPPINGS,
     });
 
     await rebuild.write([{ item, deleted: false }]);

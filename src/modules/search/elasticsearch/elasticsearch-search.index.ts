@@ -1,5 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { ItemDto } from '../../items/dto/item.dto';
+import { copyItem } from '../../items/item-copy';
 import type {
   IndexDocument,
   IndexRebuild,
@@ -171,7 +171,7 @@ async function bulkWrite(
     if (deleted) {
       operations.push({ delete: target });
     } else {
-      operations.push({ index: target }, toDocument(item));
+      operations.push({ index: target }, copyItem(item));
     }
   }
   const response = await client.bulk(
@@ -205,21 +205,6 @@ function failureOf(
   return { id, reason, retryable: status === 429 || status >= 500 };
 }
 
-/** The stored document is the DTO's fields, picked explicitly so nothing else leaks in. */
-function toDocument(item: ItemDto): ItemDocument {
-  return {
-    id: item.id,
-    ownerId: item.ownerId,
-    title: item.title,
-    body: item.body,
-    tags: item.tags,
-    status: item.status,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
-
 function toSearchHit(hit: EsSearchHit<ItemDocument>): SearchHit {
   const source = hit._source;
   if (source === undefined) {
@@ -229,7 +214,7 @@ function toSearchHit(hit: EsSearchHit<ItemDocument>): SearchHit {
   const highlights: SearchHit['highlights'] = {};
   if (hit.highlight?.title !== undefined) highlights.title = hit.highlight.title;
   if (hit.highlight?.body !== undefined) highlights.body = hit.highlight.body;
-  return { item: toDocument(source), score: hit._score ?? 0, highlights };
+  return { item: copyItem(source), score: hit._score ?? 0, highlights };
 }
 
 function sortValuesOf(hit: EsSearchHit<ItemDocument>): [number, string] {

@@ -1,6 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { isItemEvent } from '../items/item.events';
-import { OutboxEventBus } from '../outbox/outbox-event-bus';
+import { Inject, Injectable } from '@nestjs/common';
+import { ITEM_EVENTS, type ItemEvent } from '../items/item.events';
+import { type DomainEventHandler, OnDomainEvent } from '../outbox/domain-event-handler';
 import { SEARCH_INDEX, type SearchIndex } from '../search/search-index.port';
 import { SEARCH_QUEUE, type SearchQueue } from './search-index.job';
 
@@ -10,20 +10,17 @@ import { SEARCH_QUEUE, type SearchQueue } from './search-index.job';
  * lost and the item becomes searchable once Redis is back.
  */
 @Injectable()
-export class SearchIndexSubscriber implements OnModuleInit {
+@OnDomainEvent(...ITEM_EVENTS)
+export class ItemSearchIndexHandler implements DomainEventHandler<ItemEvent['type']> {
   constructor(
-    private readonly bus: OutboxEventBus,
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
     @Inject(SEARCH_QUEUE) private readonly queue: SearchQueue,
   ) {}
 
-  onModuleInit(): void {
+  async handle(event: ItemEvent): Promise<void> {
     // The database driver reads the items table directly: a change is searchable once committed,
     // so there is nothing to enqueue.
     if (this.index.kind !== 'elasticsearch') return;
-    this.bus.subscribe('search-index', async (event) => {
-      if (!isItemEvent(event)) return;
-      await this.queue.enqueue([{ itemId: event.aggregateId, version: event.version }]);
-    });
+    await this.queue.enqueue([{ itemId: event.aggregateId, version: event.version }]);
   }
 }

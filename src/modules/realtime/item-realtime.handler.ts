@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { ITEM_EVENTS, type ItemEvent } from '../items/item.events';
+import { type DomainEventHandler, OnDomainEvent } from '../outbox/domain-event-handler';
+import { DeliveryLedger } from './delivery-ledger';
+import { RealtimeFanout } from './realtime-fanout';
+
+/**
+ * Sends item events to the sockets allowed to see them (RealtimeFanout), each version once: the
+ * ledger drops redeliveries and events overtaken by a newer version of the same item.
+ */
+@Injectable()
+@OnDomainEvent(...ITEM_EVENTS)
+export class ItemRealtimeHandler implements DomainEventHandler<ItemEvent['type']> {
+  constructor(
+    private readonly fanout: RealtimeFanout,
+    private readonly ledger: DeliveryLedger,
+  ) {}
+
+  async handle(event: ItemEvent): Promise<void> {
+    if (!this.fanout.canBroadcast()) return;
+    if (!(await this.ledger.advance(event.aggregateId, event.version))) return;
+    this.fanout.emit(event);
+  }
+}
