@@ -1,0 +1,61 @@
+import type { ClassProvider, Provider } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CacheStore } from '../cache/cache-store';
+import { MemoryCacheStore } from '../cache/memory-cache.store';
+import { RedisCacheStore } from '../cache/redis-cache.store';
+import { loadConfig } from '../config/configuration';
+import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
+import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
+import { BullSearchQueue } from '../modules/indexing/bull-search.queue';
+import { InProcessSearchQueue } from '../modules/indexing/in-process-search.queue';
+import { SEARCH_QUEUE } from '../modules/indexing/search-index.job';
+import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
+import { InProcessRealtimeTransport } from '../modules/realtime/in-process-realtime.transport';
+import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger';
+import { RealtimeTransport } from '../modules/realtime/realtime-transport';
+import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
+import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { profileProviders, searchQueueBinding } from './profile.providers';
+
+const embedded = loadConfig({});
+const fullStack = loadConfig({ REDIS_URL: 'redis://redis:6379' });
+
+/** token → adapter class, from the providers the profile returns. */
+function bindings(providers: Provider[]): Map<unknown, unknown> {
+  return new Map(
+    providers.map((p) => [(p as ClassProvider).provide, (p as ClassProvider).useClass]),
+  );
+}
+
+describe('profile providers', () => {
+  it('binds every port to its in-process adapter without REDIS_URL', () => {
+    expect(bindings(profileProviders(embedded))).toEqual(
+      new Map<unknown, unknown>([
+        [CacheStore, MemoryCacheStore],
+        [RateLimitStorage, ThrottlerStorageService],
+        [DeliveryLedger, MemoryDeliveryLedger],
+        [RealtimeTransport, InProcessRealtimeTransport],
+      ]),
+    );
+  });
+
+  it('binds every port to its Redis adapter with REDIS_URL', () => {
+    expect(bindings(profileProviders(fullStack))).toEqual(
+      new Map<unknown, unknown>([
+        [CacheStore, RedisCacheStore],
+        [RateLimitStorage, RedisRateLimitStorage],
+        [DeliveryLedger, RedisDeliveryLedger],
+        [RealtimeTransport, RedisRealtimeTransport],
+      ]),
+    );
+  });
+
+  it('runs the search-index queue in process without REDIS_URL, on Bull with it', () => {
+    const inProcess = searchQueueBinding(embedded);
+    expect(inProcess.imports).toEqual([]);
+    expect(bindings([inProcess.provider]).get(SEARCH_QUEUE)).toBe(InProcessSearchQueue);
+    const bull = searchQueueBinding(fullStack);
+    expect(bull.imports).toHaveLength(2);
+    expect(bindings([bull.provider]).get(SEARCH_QUEUE)).toBe(BullSearchQueue);
+  });
+});
