@@ -15,8 +15,16 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
-/** A delete refused because other rows still reference the row. */
+/**
+ * A delete refused because other rows still reference the row. SQLite enforces an ON DELETE
+ * RESTRICT through an internal trigger, so that refusal comes as SQLITE_CONSTRAINT_TRIGGER.
+ */
 export function isForeignKeyViolation(error: unknown): boolean {
   const code = driverCode(error);
-  return code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+  if (code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+  return (
+    code === 'SQLITE_CONSTRAINT_TRIGGER' &&
+    error instanceof Error &&
+    error.message.includes('FOREIGN KEY constraint failed')
+  );
 }
