@@ -1,11 +1,20 @@
+import type { Response } from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { buildUserInput } from './factories/user.factory';
 import { login, signInAdmin, signUp } from './helpers/auth';
+import { expectProblem } from './helpers/expect-problem';
 import { startApp, TestApp } from './helpers/test-app';
 import { TEST_REDIS_URL } from './helpers/test-database';
 import { describeWithRedis } from './helpers/with-redis';
 import type { Problem } from '../src/common/errors/problem';
+
+/** A supertest expectation: a problem+json answer with this status and code. */
+const answers =
+  (status: number, code: string) =>
+  (res: Response): void => {
+    expectProblem(res, status, code);
+  };
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -54,13 +63,13 @@ describe('auth', () => {
         .http()
         .post('/auth/register')
         .send({ ...input, role: 'admin' })
-        .expect(400);
+        .expect(answers(400, 'validation_failed'));
       expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'role' }] });
       await t
         .http()
         .post('/auth/login')
         .send({ email: input.email, password: input.password })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       await t.http().post('/auth/register').send(input).expect(201);
       const me = await login(t.http, input.email, input.password);
       const body = (await t.http().get('/users/me').set('Authorization', me.bearer).expect(200))
@@ -75,7 +84,7 @@ describe('auth', () => {
         .http()
         .post('/auth/register')
         .send({ ...input, email: input.email.toUpperCase() })
-        .expect(409);
+        .expect(answers(409, 'email_taken'));
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ status: 409, code: 'email_taken' });
     });
@@ -88,7 +97,7 @@ describe('auth', () => {
         .http()
         .post('/auth/register')
         .send(buildUserInput({ password }))
-        .expect(400);
+        .expect(answers(400, 'validation_failed'));
       expect(
         (res.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field),
       ).toContain('password');
@@ -108,7 +117,7 @@ describe('auth', () => {
     });
 
     it('rejects a missing body with 400, not 500', async () => {
-      const res = await t.http().post('/auth/register').expect(400);
+      const res = await t.http().post('/auth/register').expect(answers(400, 'validation_failed'));
       expect(res.body).toMatchObject({ code: 'validation_failed' });
     });
   });
@@ -120,12 +129,12 @@ describe('auth', () => {
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: 'not-the-password' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       const unknown = await t
         .http()
         .post('/auth/login')
         .send({ email: 'nobody@example.test', password: 'not-the-password' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       const strip = (p: Problem): Partial<Problem> => ({ ...p, requestId: undefined });
       expect(strip(wrong.body as Problem)).toEqual(strip(unknown.body as Problem));
       expect((wrong.body as Problem).code).toBe('invalid_credentials');
@@ -163,30 +172,34 @@ describe('auth', () => {
     });
 
     it('requires a token on routes not marked public', async () => {
-      const res = await t.http().get('/users/me').expect(401);
+      const res = await t.http().get('/users/me').expect(answers(401, 'token_invalid'));
       expect(res.body).toMatchObject({ code: 'token_invalid', status: 401 });
     });
 
     it('answers token_expired for an expired token', async () => {
       const expired = sign({ sub: user.id, exp: Math.floor(Date.now() / 1000) - 10 });
-      const res = await me(expired).expect(401);
+      const res = await me(expired).expect(answers(401, 'token_expired'));
       expect((res.body as Problem).code).toBe('token_expired');
     });
 
     it('refuses a token signed with another key', async () => {
       const forged = sign({ sub: user.id }, { secret: randomBytes(32).toString('hex') });
-      await me(forged).expect(401);
+      await me(forged).expect(answers(401, 'token_invalid'));
     });
 
     it('refuses alg "none"', async () => {
       const now = Math.floor(Date.now() / 1000);
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: user.id, iss: issuer, aud: audience, iat: now, exp: now + 300 })}.`;
-      await me(none).expect(401);
+      await me(none).expect(answers(401, 'token_invalid'));
     });
 
     it('refuses a wrong audience or issuer', async () => {
-      await me(sign({ sub: user.id }, { audience: 'someone-else' })).expect(401);
-      await me(sign({ sub: user.id }, { issuer: 'someone-else' })).expect(401);
+      await me(sign({ sub: user.id }, { audience: 'someone-else' })).expect(
+        answers(401, 'token_invalid'),
+      );
+      await me(sign({ sub: user.id }, { issuer: 'someone-else' })).expect(
+        answers(401, 'token_invalid'),
+      );
     });
 
     it('refuses a token without exp', async () => {
@@ -194,15 +207,20 @@ describe('auth', () => {
         { sub: user.id },
         { secret, algorithm: 'HS256', issuer, audience },
       );
-      await me(noExp).expect(401);
+      await me(noExp).expect(answers(401, 'token_invalid'));
     });
 
     it('never reads the token from the query string', async () => {
-      await t.http().get(`/users/me?access_token=${user.accessToken}`).expect(401);
+      await t
+        .http()
+        .get(`/users/me?access_token=${user.accessToken}`)
+        .expect(answers(401, 'token_invalid'));
     });
 
     it('refuses a well-signed token for a user that does not exist', async () => {
-      await me(sign({ sub: '00000000-0000-4000-8000-000000000000' })).expect(401);
+      await me(sign({ sub: '00000000-0000-4000-8000-000000000000' })).expect(
+        answers(401, 'token_invalid'),
+      );
     });
   });
 
@@ -236,17 +254,25 @@ describe('auth', () => {
         .http()
         .post('/auth/refresh')
         .send({ refreshToken: user.refreshToken })
-        .expect(401);
+        .expect(answers(401, 'refresh_token_invalid'));
       expect((reuse.body as Problem).code).toBe('refresh_token_invalid');
       // The legitimate successor is now dead too: the thief and the victim both must sign in again.
-      await t.http().post('/auth/refresh').send({ refreshToken: next }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: next })
+        .expect(answers(401, 'refresh_token_invalid'));
     });
 
     it('reuse does not end the user’s other sessions', async () => {
       const user = await signUp(t.http);
       const other = await login(t.http, user.email, user.password);
       await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
-      await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
       await t.http().post('/auth/refresh').send({ refreshToken: other.refreshToken }).expect(200);
     });
 
@@ -272,8 +298,8 @@ describe('auth', () => {
         .http()
         .post('/auth/refresh')
         .send({ refreshToken: randomBytes(32).toString('base64url') })
-        .expect(401);
-      await t.http().post('/auth/refresh').send({}).expect(401);
+        .expect(answers(401, 'refresh_token_invalid'));
+      await t.http().post('/auth/refresh').send({}).expect(answers(401, 'refresh_token_invalid'));
     });
 
     it('two concurrent refreshes with one token: exactly one succeeds', async () => {
@@ -291,16 +317,28 @@ describe('auth', () => {
     it('logout ends the session of the presented token', async () => {
       const user = await signUp(t.http);
       await t.http().post('/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
-      await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
     });
 
     it('logout-all ends every session and needs an access token', async () => {
       const user = await signUp(t.http);
       const second = await login(t.http, user.email, user.password);
-      await t.http().post('/auth/logout-all').expect(401);
+      await t.http().post('/auth/logout-all').expect(answers(401, 'token_invalid'));
       await t.http().post('/auth/logout-all').set('Authorization', user.bearer).expect(204);
-      await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-      await t.http().post('/auth/refresh').send({ refreshToken: second.refreshToken }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: second.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
     });
   });
 
@@ -309,7 +347,11 @@ describe('auth', () => {
       const user = await signUp(t.http);
       await new Promise((r) => setTimeout(r, 1100)); // iat has one-second resolution
       await t.http().post('/auth/logout-all').set('Authorization', user.bearer).expect(204);
-      await t.http().get('/users/me').set('Authorization', user.bearer).expect(401);
+      await t
+        .http()
+        .get('/users/me')
+        .set('Authorization', user.bearer)
+        .expect(answers(401, 'token_invalid'));
       const fresh = await login(t.http, user.email, user.password);
       await t.http().get('/users/me').set('Authorization', fresh.bearer).expect(200);
     });
@@ -324,8 +366,16 @@ describe('auth', () => {
         .set('Authorization', user.bearer)
         .send({ currentPassword: user.password, password: 'a-brand-new-password' })
         .expect(200);
-      await t.http().get('/users/me').set('Authorization', other.bearer).expect(401);
-      await t.http().post('/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
+      await t
+        .http()
+        .get('/users/me')
+        .set('Authorization', other.bearer)
+        .expect(answers(401, 'token_invalid'));
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: other.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
       await login(t.http, user.email, 'a-brand-new-password');
     });
   });
@@ -341,13 +391,21 @@ describe('auth', () => {
         .send({ isActive: false })
         .expect(200);
 
-      await t.http().get('/users/me').set('Authorization', user.bearer).expect(401);
-      await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      await t
+        .http()
+        .get('/users/me')
+        .set('Authorization', user.bearer)
+        .expect(answers(401, 'token_invalid'));
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
       await t
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: user.password })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
 
       await t
         .http()
@@ -375,14 +433,14 @@ describe('auth rate limits', () => {
         .post('/auth/login')
         .set('X-Forwarded-For', ip)
         .send({ email: `x${i}@example.test`, password: 'whatever1' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
     }
     const res = await t
       .http()
       .post('/auth/login')
       .set('X-Forwarded-For', ip)
       .send({ email: 'y@example.test', password: 'whatever1' })
-      .expect(429);
+      .expect(answers(429, 'too_many_requests'));
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.body).toMatchObject({ status: 429, code: 'too_many_requests' });
@@ -392,7 +450,7 @@ describe('auth rate limits', () => {
       .post('/auth/login')
       .set('X-Forwarded-For', '203.0.113.11')
       .send({ email: 'y@example.test', password: 'whatever1' })
-      .expect(401);
+      .expect(answers(401, 'invalid_credentials'));
   });
 
   it('limits login per email across IPs', async () => {
@@ -403,14 +461,14 @@ describe('auth rate limits', () => {
         .post('/auth/login')
         .set('X-Forwarded-For', `198.51.100.${i}`)
         .send({ email, password: 'whatever1' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
     }
     await t
       .http()
       .post('/auth/login')
       .set('X-Forwarded-For', '198.51.100.99')
       .send({ email: email.toUpperCase(), password: 'whatever1' })
-      .expect(429);
+      .expect(answers(429, 'too_many_requests'));
   });
 
   it('limits register per IP', async () => {
@@ -428,7 +486,7 @@ describe('auth rate limits', () => {
       .post('/auth/register')
       .set('X-Forwarded-For', ip)
       .send(buildUserInput())
-      .expect(429);
+      .expect(answers(429, 'too_many_requests'));
   });
 });
 
@@ -503,6 +561,10 @@ describe('auth with an RS256 key pair', () => {
         audience: t.config.jwt.audience,
       },
     );
-    await t.http().get('/users/me').set('Authorization', `Bearer ${forged}`).expect(401);
+    await t
+      .http()
+      .get('/users/me')
+      .set('Authorization', `Bearer ${forged}`)
+      .expect(answers(401, 'token_invalid'));
   });
 });

@@ -1,9 +1,18 @@
+import type { Response } from 'supertest';
 import { randomInt } from 'node:crypto';
 import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { createItem, ItemBody } from './helpers/items';
+import { expectProblem } from './helpers/expect-problem';
 import { startApp, TestApp } from './helpers/test-app';
 import type { ItemInput } from './factories/item.factory';
 import type { Problem } from '../src/common/errors/problem';
+
+/** A supertest expectation: a problem+json answer with this status and code. */
+const answers =
+  (status: number, code: string) =>
+  (res: Response): void => {
+    expectProblem(res, status, code);
+  };
 
 interface Hit {
   item: ItemBody;
@@ -89,8 +98,16 @@ describe('search (database driver)', () => {
     createItem(t.http, user.bearer, input);
 
   it('needs authentication', async () => {
-    await t.http().get('/search/items').query({ q: 'anything' }).expect(401);
-    await t.http().get('/search/items/suggest').query({ q: 'anything' }).expect(401);
+    await t
+      .http()
+      .get('/search/items')
+      .query({ q: 'anything' })
+      .expect(answers(401, 'token_invalid'));
+    await t
+      .http()
+      .get('/search/items/suggest')
+      .query({ q: 'anything' })
+      .expect(answers(401, 'token_invalid'));
   });
 
   it('ranks a title match above a body-only match, with highlights', async () => {
@@ -197,7 +214,7 @@ describe('search (database driver)', () => {
       .get('/search/items')
       .set('Authorization', bob.bearer)
       .query({ q: 'x'.repeat(257) })
-      .expect(400);
+      .expect(answers(400, 'validation_failed'));
     expect((res.body as Problem).code).toBe('validation_failed');
   });
 
@@ -408,7 +425,7 @@ describe('search (database driver)', () => {
         .get('/search/items/suggest')
         .set('Authorization', bob.bearer)
         .query({ q })
-        .expect(400);
+        .expect(answers(400, 'validation_failed'));
     }
   });
 });

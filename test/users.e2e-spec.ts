@@ -9,6 +9,13 @@ import { fieldsOf } from './helpers/problem-shape';
 import { startApp, TestApp } from './helpers/test-app';
 import type { Problem } from '../src/common/errors/problem';
 
+/** A supertest expectation: a problem+json answer with this status and code. */
+const answers =
+  (status: number, code: string) =>
+  (res: Response): void => {
+    expectProblem(res, status, code);
+  };
+
 interface UserBody {
   id: string;
   email: string;
@@ -98,7 +105,7 @@ describe('users', () => {
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: 'brand-new-password' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       await login(t.http, user.email, user.password);
     });
 
@@ -110,7 +117,7 @@ describe('users', () => {
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: 'brand-new-password' })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       await login(t.http, user.email, user.password);
     });
 
@@ -377,7 +384,7 @@ describe('users', () => {
       const res = await adminPatch(user.id, { isActive: false }).expect(200);
       expect(expectPublicUser(res.body).isActive).toBe(false);
       expect((await adminGet(user.id).expect(200)).body).toMatchObject({ isActive: false });
-      await me(user).expect(401);
+      await me(user).expect(answers(401, 'token_invalid'));
     });
 
     it('refuses an unknown role, and email or password changes, with 400', async () => {
@@ -436,12 +443,16 @@ describe('users', () => {
       expect(res.text).toBe('');
       expectProblem(await adminGet(user.id), 404, 'not_found');
       expectProblem(await me(user), 401, 'token_invalid');
-      await t.http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(answers(401, 'refresh_token_invalid'));
       await t
         .http()
         .post('/auth/login')
         .send({ email: user.email, password: user.password })
-        .expect(401);
+        .expect(answers(401, 'invalid_credentials'));
       const list = await t
         .http()
         .get('/users')
