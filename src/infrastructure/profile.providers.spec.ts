@@ -28,26 +28,22 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  it('binds every port to its in-process adapter without REDIS_URL', () => {
-    expect(bindings(profileProviders(embedded))).toEqual(
-      new Map<unknown, unknown>([
-        [CacheStore, MemoryCacheStore],
-        [RateLimitStorage, ThrottlerStorageService],
-        [DeliveryLedger, MemoryDeliveryLedger],
-        [RealtimeTransport, InProcessRealtimeTransport],
-      ]),
-    );
-  });
+  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport];
 
-  it('binds every port to its Redis adapter with REDIS_URL', () => {
-    expect(bindings(profileProviders(fullStack))).toEqual(
-      new Map<unknown, unknown>([
-        [CacheStore, RedisCacheStore],
-        [RateLimitStorage, RedisRateLimitStorage],
-        [DeliveryLedger, RedisDeliveryLedger],
-        [RealtimeTransport, RedisRealtimeTransport],
-      ]),
-    );
+  it.each([
+    [
+      'in process without REDIS_URL',
+      embedded,
+      [MemoryCacheStore, ThrottlerStorageService, MemoryDeliveryLedger, InProcessRealtimeTransport],
+    ],
+    [
+      'on Redis with REDIS_URL',
+      fullStack,
+      [RedisCacheStore, RedisRateLimitStorage, RedisDeliveryLedger, RedisRealtimeTransport],
+    ],
+  ])('binds every port to its adapter %s', (_, config, adapters) => {
+    const expected = new Map<unknown, unknown>(ports.map((port, i) => [port, adapters[i]]));
+    expect(bindings(profileProviders(config))).toEqual(expected);
   });
 
   it('runs the search-index queue in process without REDIS_URL, on Bull with it', () => {

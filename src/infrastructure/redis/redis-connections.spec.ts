@@ -34,7 +34,9 @@ describe('RedisConnections', () => {
     await redis.onApplicationShutdown();
     await Promise.all(
       clients.map((client) =>
-        client.status === 'end' ? undefined : new Promise((resolve) => client.once('end', resolve)),
+        client.status === 'end'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => client.once('end', () => resolve())),
       ),
     );
     expect(() => redis.client('ledger')).toThrow(/shutting down/);
