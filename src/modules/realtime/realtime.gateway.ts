@@ -23,6 +23,7 @@ import { handshakeToken, RealtimeSocket } from './realtime-socket';
 import {
   Ack,
   CLIENT_MESSAGES,
+  ClientMessage,
   fail,
   OK,
   REALTIME_NAMESPACE,
@@ -33,6 +34,16 @@ import {
 import { TokenBucket } from './token-bucket';
 
 const KNOWN_MESSAGES = new Set<string>(CLIENT_MESSAGES);
+
+/**
+ * The body each message must have, checked before its handler runs, which receives the validated
+ * instance (its @MessageBody type must be the class named here). Messages not listed take none.
+ */
+const PAYLOADS: Partial<Record<ClientMessage, new () => object>> = {
+  'items:subscribe': ItemSubscriptionDto,
+  'items:unsubscribe': ItemSubscriptionDto,
+  'auth:refresh': AuthRefreshDto,
+};
 
 const isAck = (value: unknown): value is (answer: Ack) => void => typeof value === 'function';
 
@@ -72,17 +83,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   handleConnection(socket: RealtimeSocket): void {
-    socket.use(([event, ...args], next) => {
-      const last: unknown = args[args.length - 1];
-      const ack = isAck(last) ? last : null;
-      if (!socket.data.bucket.take()) {
-        return this.reject(socket, event, ack, 'rate_limited', 'Too many messages; slow down.');
-      }
-      if (!KNOWN_MESSAGES.has(event)) {
-        return this.reject(socket, event, ack, 'unknown_event', `Unknown event "${event}".`);
-      }
-      next();
-    });
+    socket.use((packet, next) => this.admit(socket, packet, next));
     this.sessions.attach(socket);
     this.logger.debug({ event: 'realtime.connected', userId: socket.data.user.id });
   }
@@ -94,11 +95,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('items:subscribe')
   async subscribeItem(
     @ConnectedSocket() socket: RealtimeSocket,
-    @MessageBody() body: unknown,
+    @MessageBody() { itemId }: ItemSubscriptionDto,
   ): Promise<Ack> {
-    const parsed = await parsePayload(ItemSubscriptionDto, body);
-    if (!parsed.ok) return fail('invalid_payload', parsed.message);
-    const { itemId } = parsed.value;
     if (socket.data.items.has(itemId)) return OK;
     if (this.subscriptionCount(socket) >= this.settings.maxSubscriptions) {
       return this.tooMany();
@@ -121,12 +119,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('items:unsubscribe')
   async unsubscribeItem(
     @ConnectedSocket() socket: RealtimeSocket,
-    @MessageBody() body: unknown,
+    @MessageBody() { itemId }: ItemSubscriptionDto,
   ): Promise<Ack> {
-    const parsed = await parsePayload(ItemSubscriptionDto, body);
-    if (!parsed.ok) return fail('invalid_payload', parsed.message);
-    socket.data.items.delete(parsed.value.itemId);
-    await socket.leave(rooms.item(parsed.value.itemId));
+    socket.data.items.delete(itemId);
+    await socket.leave(rooms.item(itemId));
     return OK;
   }
 
@@ -149,12 +145,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage('auth:refresh')
   async refresh(
     @ConnectedSocket() socket: RealtimeSocket,
-    @MessageBody() body: unknown,
+    @MessageBody() { token }: AuthRefreshDto,
   ): Promise<Ack> {
-    const parsed = await parsePayload(AuthRefreshDto, body);
-    if (!parsed.ok) return fail('invalid_payload', parsed.message);
     try {
-      const check = await this.verifier.verify(parsed.value.token);
+      const check = await this.verifier.verify(token);
       if (!check.ok) return fail(check.reason, this.reasonMessage(check.reason));
       if (check.user.id !== socket.data.user.id) {
         return fail('unauthorized', 'The token belongs to another user.');
@@ -164,6 +158,34 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     } catch (error) {
       return this.internal(error);
     }
+  }
+
+  /**
+   * The gate every client message passes before its handler: the socket's rate limit, a known
+   * event, then a valid body, which replaces the raw one. A refused message is answered here.
+   */
+  private admit(socket: RealtimeSocket, packet: unknown[], next: (error?: Error) => void): void {
+    const [event, ...args] = packet as [string, ...unknown[]];
+    const last: unknown = args[args.length - 1];
+    const ack = isAck(last) ? last : null;
+    if (!socket.data.bucket.take()) {
+      return this.reject(socket, event, ack, 'rate_limited', 'Too many messages; slow down.');
+    }
+    if (!KNOWN_MESSAGES.has(event)) {
+      return this.reject(socket, event, ack, 'unknown_event', `Unknown event "${event}".`);
+    }
+    const type = PAYLOADS[event as ClientMessage];
+    if (!type) return next();
+    const body = ack ? args.slice(0, -1) : args;
+    // As the handler would see it: one argument is the body; none or several are not an object.
+    parsePayload(type, body.length === 1 ? body[0] : undefined).then(
+      (parsed) => {
+        if (!parsed.ok) return ack?.(fail('invalid_payload', parsed.message));
+        packet[1] = parsed.value;
+        next();
+      },
+      (error: unknown) => ack?.(this.internal(error)),
+    );
   }
 
   private async authenticate(socket: RealtimeSocket): Promise<Error | undefined> {
