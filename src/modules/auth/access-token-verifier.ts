@@ -17,7 +17,7 @@ interface AccessTokenClaims {
   iat?: unknown;
 }
 
-/** `Bearer <token>`, scheme case-insensitive; the first two words count, as passport-jwt read it. */
+/** `Bearer <token>`, the scheme case-insensitive; words after the token are ignored. */
 const BEARER = /(\S+)\s+(\S+)/;
 
 /**
