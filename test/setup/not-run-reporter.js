@@ -1,5 +1,6 @@
 // Prints, after Jest's own summary, one line for each suite that did not run here and why, so a run
 // that passed without the full stack (or without Elasticsearch or Chromium) says so at the end.
+const { writeSync } = require('node:fs');
 const { relative } = require('node:path');
 
 class NotRunReporter {
@@ -26,10 +27,11 @@ class NotRunReporter {
       .filter(({ file }) => files.some((f) => f.file === file && f.allSkipped))
       .map(({ line }) => line);
     const lines = [...(ranE2e ? this.e2eNotRun : []), ...new Set(skipped)];
-    // Jest's summary reporter always runs after custom ones: print on exit so these lines come last
-    // (stderr is synchronous on Linux for files, pipes and terminals).
-    if (lines.length > 0)
-      process.once('exit', () => process.stderr.write(`\n${lines.join('\n')}\n`));
+    // Jest's summary reporter always runs after custom ones: print on exit so these lines come last.
+    // writeSync on the descriptor: with forceExit, Jest silences process.stderr.write while exiting.
+    if (lines.length > 0) {
+      process.once('exit', () => writeSync(2, `\n${lines.join('\n')}\n`));
+    }
   }
 }
 
