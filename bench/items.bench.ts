@@ -78,7 +78,9 @@ async function assertSameJson(
  */
 async function cachedItemKeyPrefix(ctx: SuiteContext, prefix: string, id: string): Promise<string> {
   const keys = await keysWithPrefix(ctx.redis, prefix);
-  const key = keys.find((k) => k.endsWith(id));
+  // The item cache's key ends in `:item:<id>`; other keys end in the id too (the realtime
+  // ledger's `realtime:item-version:<id>`), so the bare id would match whichever SCAN lists first.
+  const key = keys.find((k) => k.endsWith(`:item:${id}`));
   if (!key) {
     throw new Error(
       `no Redis key for item ${id} under ${prefix} after a GET (saw: ${keys.join(', ')})`,
