@@ -4,15 +4,22 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { ItemCache } from './item-cache';
+import { ItemTagEntity } from './item-tag.entity';
+import { ItemEntity } from './item.entity';
 import { ItemsController } from './items.controller';
 import { ItemsReadModule } from './items-read.module';
+import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
 
 /** /items, and what other modules may use of items: ItemsService and ItemsReadService. */
 @Module({
-  imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity]), ItemsReadModule, OutboxModule],
+  imports: [
+    TypeOrmModule.forFeature([ItemEntity, ItemTagEntity, IdempotencyKeyEntity]),
+    ItemsReadModule,
+    OutboxModule,
+  ],
   controllers: [ItemsController],
-  providers: [IdempotencyKeysRepository, ItemCache, ItemsService],
+  providers: [ItemsRepository, IdempotencyKeysRepository, ItemCache, ItemsService],
   exports: [ItemsService, ItemsReadModule],
 })
 export class ItemsModule {}
