@@ -47,6 +47,17 @@ describe('Realtime (/realtime namespace)', () => {
         audience: t.config.jwt.audience,
       },
     );
+  /**
+   * A published item whose item.created has already been fanned out (the owner's socket got it),
+   * so a socket that subscribes afterwards cannot receive that creation late, however busy the
+   * relay is.
+   */
+  const createDelivered = async (): Promise<ItemBody> => {
+    const watcher = await connect(owner);
+    const item = await createItem(t.http, owner.bearer);
+    await receivedEvent<ItemMessage>(watcher, 'item.created', (m) => m.item.id === item.id);
+    return item;
+  };
   const itemEvents = (s: TestSocket, itemId: string) =>
     s.received.filter((r) => (r.payload as ItemMessage | undefined)?.item?.id === itemId);
   /** Bounded wait for negative checks: nothing about the item may arrive within 500 ms. */
@@ -103,7 +114,7 @@ describe('Realtime (/realtime namespace)', () => {
 
   describe('messages', () => {
     it('acknowledges subscribe and unsubscribe', async () => {
-      const item = await createItem(t.http, owner.bearer);
+      const item = await createDelivered();
       const s = await connect(stranger);
       expect(await request(s.socket, 'items:subscribe', { itemId: item.id })).toEqual({ ok: true });
       expect(await request(s.socket, 'feed:subscribe')).toEqual({ ok: true });
@@ -280,7 +291,7 @@ describe('Realtime (/realtime namespace)', () => {
     });
 
     it('delivers several quick changes in version order, each once', async () => {
-      const item = await createItem(t.http, owner.bearer);
+      const item = await createDelivered();
       const s = await connect(stranger);
       await request(s.socket, 'items:subscribe', { itemId: item.id });
       const versions: number[] = [];
