@@ -11,6 +11,7 @@ import {
   type OutboxDestination,
 } from './outbox-destination';
 import { OutboxEventBus } from './outbox-event-bus';
+import { OutboxWakeSignal } from './outbox-wake-signal';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxRepository } from './outbox.repository';
 
@@ -52,6 +53,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: OutboxEventBus,
+    private readonly signal: OutboxWakeSignal,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('outbox', { infer: true });
@@ -64,6 +66,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts dispatching (at boot when WORKERS=inline); picks up whatever earlier processes left. */
   start(): void {
+    this.signal.subscribe(() => this.wake());
     for (const [destination, sweep] of this.sweeps) {
       if (destination === 'in-app' || this.bus.hasDestination(destination)) {
         sweep.start(this.settings.sweepMs, { runAtStart: true });
@@ -80,7 +83,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all([...this.sweeps.values()].map((sweep) => sweep.stop()));
   }
 
-  /** Asks for a dispatch round soon (every destination, or one); cheap to call after every commit. */
+  /**
+   * Called right after a commit: this process's relay (if it runs one) dispatches at once, and the
+   * relays of other processes (workers beside an API with WORKERS=off) are told through the signal.
+   */
+  committed(): void {
+    this.wake();
+    if (!this.enabled) this.signal.notify();
+  }
+
+  /** Asks for a dispatch round soon (every destination, or one). */
   wake(destination?: OutboxDestination): void {
     for (const [name, sweep] of this.sweeps) {
       if (sweep.started && (destination === undefined || destination === name)) sweep.wake();
