@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Parser } from '@asyncapi/parser';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ItemEvent } from '../src/modules/items/item.events';
+import { ITEM_EVENTS, type ItemEvent } from '../src/modules/items/item.events';
+import { CLIENT_MESSAGES, SERVER_EVENTS } from '../src/modules/realtime/realtime.contract';
 import { signUp, type SignedIn } from './helpers/auth';
 import { EventTap } from './helpers/event-tap';
+import { schemaErrors } from './helpers/json-schema';
 import { eventually } from './helpers/eventually';
 import { createItem, type ItemBody } from './helpers/items';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -15,6 +18,13 @@ import { startAppWith } from './helpers/test-app-with';
 import { provisionInfra, type TestInfra } from './helpers/test-database';
 import { TestEventHandler } from './helpers/test-event-handler';
 import { describeWithRabbitMq, TEST_RABBITMQ_URL, uniqueExchange } from './helpers/with-rabbitmq';
+
+/** `item.created` → `ItemCreated`, as the AsyncAPI document names its components. */
+const pascal = (name: string): string =>
+  name
+    .split('.')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 
 interface DeliveryRow {
   id: string;
@@ -205,6 +215,27 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     }
   }, 40_000);
 
+  it('sends messages that match the AsyncAPI document served at /docs/asyncapi.json', async () => {
+    const doc = (await t.http().get('/docs/asyncapi.json').expect(200)).body as Record<
+      string,
+      unknown
+    >;
+    const item = await createItem(t.http, user.bearer, { title: 'Contract', tags: ['a'] });
+    await patchTimes(t, user, item, 1);
+    await t.http().delete(`/items/${item.id}`).set('Authorization', user.bearer).expect(204);
+    await t.http().post(`/items/${item.id}/restore`).set('Authorization', user.bearer).expect(200);
+    await eventually(() => expect(tap.of(item.id)).toHaveLength(4));
+    for (const m of tap.messages) {
+      const channel = `broker.${m.routingKey}`;
+      expect(Object.keys(doc.channels as object)).toContain(channel);
+      const schema = { $ref: `#/components/schemas/CloudEvent${pascal(m.event.type)}` };
+      expect({ id: m.event.id, errors: schemaErrors(doc, schema, m.event) }).toEqual({
+        id: m.event.id,
+        errors: [],
+      });
+    }
+  });
+
   it('1,000 item writes arrive as 1,000 distinct event ids, in version order per item', async () => {
     const items = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -308,6 +339,48 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     const stored = (await Promise.all(items.map((i) => deliveries(t, i.id)))).flat();
     expect(new Set(stored.map((r) => r.id))).toEqual(new Set(byId.keys()));
   }, 120_000);
+});
+
+describe('the AsyncAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startAppWith();
+  });
+  afterAll(() => t?.close());
+
+  it('is served at /docs/asyncapi.json and is a valid AsyncAPI 3 document', async () => {
+    const res = await t.http().get('/docs/asyncapi.json').expect(200);
+    const { document, diagnostics } = await new Parser().parse(JSON.stringify(res.body));
+    // Severity 0 is an error (1 warning, 2 information, 3 hint).
+    expect(diagnostics.filter((d) => Number(d.severity) === 0).map((d) => d.message)).toEqual([]);
+    expect(document?.version()).toBe('3.0.0');
+    const channels =
+      document
+        ?.channels()
+        .all()
+        .map((c) => c.address()) ?? [];
+    expect(channels).toEqual(
+      expect.arrayContaining([
+        'item.created',
+        'item.updated',
+        'item.deleted',
+        'item.restored',
+        '/realtime',
+      ]),
+    );
+    const realtime = document
+      ?.channels()
+      .all()
+      .find((c) => c.address() === '/realtime');
+    const names =
+      realtime
+        ?.messages()
+        .all()
+        .map((m) => m.name()) ?? [];
+    expect(names).toEqual(
+      expect.arrayContaining([...ITEM_EVENTS, ...Object.values(SERVER_EVENTS), ...CLIENT_MESSAGES]),
+    );
+  });
 });
 
 describeWithRabbitMq('RabbitMQ down at boot', () => {
