@@ -10,6 +10,7 @@ import { CLIENT_MESSAGES, SERVER_EVENTS } from '../src/modules/realtime/realtime
 import { signUp, type SignedIn } from './helpers/auth';
 import { EventTap } from './helpers/event-tap';
 import { schemaErrors } from './helpers/json-schema';
+import { parsePrometheus, type Sample, valueOf } from './helpers/prometheus';
 import { eventually } from './helpers/eventually';
 import { createItem, type ItemBody } from './helpers/items';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -50,6 +51,14 @@ async function deliveries(t: TestApp, itemId: string): Promise<DeliveryRow[]> {
     published: r.published_at !== null,
   }));
 }
+
+const METRICS_TOKEN = randomBytes(16).toString('hex');
+
+const scrape = async (t: TestApp): Promise<Sample[]> =>
+  parsePrometheus(
+    (await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200))
+      .text,
+  );
 
 /** The broker URL through a proxy the test can cut. */
 const viaProxy = (proxy: TcpProxy): string => {
@@ -93,7 +102,12 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     proxy = await new TcpProxy('127.0.0.1', Number(new URL(TEST_RABBITMQ_URL).port)).start();
     tap = await EventTap.open(exchange);
     t = await startAppWith(
-      { RABBITMQ_URL: viaProxy(proxy), RABBITMQ_EXCHANGE: exchange, OUTBOX_SWEEP_MS: '200' },
+      {
+        RABBITMQ_URL: viaProxy(proxy),
+        RABBITMQ_EXCHANGE: exchange,
+        OUTBOX_SWEEP_MS: '200',
+        METRICS_TOKEN: METRICS_TOKEN,
+      },
       { add: [TestEventHandler] },
     );
     t.app.get(TestEventHandler).listener = (event) => {
@@ -278,6 +292,10 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     );
     expect((await deliveries(t, item.id)).every((r) => r.dispatched && !r.published)).toBe(true);
     expect(tap.of(item.id)).toEqual([]);
+    const during = await scrape(t);
+    expect(valueOf(during, 'keel_rabbitmq_connected')).toBe(0);
+    expect(valueOf(during, 'keel_outbox_rabbitmq_pending')).toBeGreaterThanOrEqual(3);
+    expect(valueOf(during, 'keel_outbox_pending')).toBe(0);
 
     proxy.restore();
     await eventually(() => expect(new Set(tap.of(item.id).map((e) => e.id)).size).toBe(3), {
@@ -287,6 +305,11 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     await eventually(async () =>
       expect((await deliveries(t, item.id)).every((r) => r.published)).toBe(true),
     );
+    await eventually(async () => {
+      const after = await scrape(t);
+      expect(valueOf(after, 'keel_rabbitmq_connected')).toBe(1);
+      expect(valueOf(after, 'keel_outbox_rabbitmq_pending')).toBe(0);
+    });
   }, 60_000);
 
   it('failing in-app handlers do not hold back RabbitMQ', async () => {
