@@ -84,9 +84,12 @@ const selfSkipping = [
 function absenceLine(missing, { fullStack, sqlite }) {
   if (missing.length === 0) return null;
   const redisMissing = missing.some(({ name }) => name === 'Redis');
+  const rabbitMissing = missing.some(({ name }) => name === 'RabbitMQ');
+  const fullStackMissing = missing.some(({ name }) => name !== 'RabbitMQ');
   const parts = [
-    ...(fullStack ? ['e2e:mariadb (the e2e suite on MariaDB and Redis)'] : []),
+    ...(fullStack && fullStackMissing ? ['e2e:mariadb (the e2e suite on MariaDB and Redis)'] : []),
     ...(sqlite && redisMissing ? ['the e2e:sqlite tests that use Redis'] : []),
+    ...((fullStack || sqlite) && rabbitMissing ? ['the e2e tests that use RabbitMQ'] : []),
   ];
   if (parts.length === 0) return null;
   const what = missing
@@ -102,9 +105,10 @@ function absenceLine(missing, { fullStack, sqlite }) {
     .join(' and ');
   return (
     `${inCi ? 'FAILING' : 'NOT RUN'}: ${parts.join(' and ')}: ${what} did not answer. ` +
-    'Start both with `docker compose up -d mysql redis` and set ' +
-    'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test, or point TEST_DATABASE_URL and ' +
-    'TEST_REDIS_URL at running servers.' +
+    'Start MariaDB and Redis with `docker compose up -d mysql redis` and set ' +
+    'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test, RabbitMQ with ' +
+    '`rabbitmq-server -detached`, or point TEST_DATABASE_URL, TEST_REDIS_URL and TEST_RABBITMQ_URL ' +
+    'at running servers.' +
     (inCi ? ' Under CI=true these tests are never skipped.' : '')
   );
 }
@@ -116,10 +120,15 @@ module.exports = async () => {
   const sqlite = wants('e2e:sqlite');
   const { missing } = fullStack || sqlite ? await probeFullStack() : { missing: [] };
   const absence = absenceLine(missing, { fullStack, sqlite });
-  const runFullStack = fullStack && (missing.length === 0 || inCi);
+  const fullStackMissing = missing.filter(({ name }) => name !== 'RabbitMQ');
+  const runFullStack = fullStack && (fullStackMissing.length === 0 || inCi);
   if (!inCi && missing.some(({ name }) => name === 'Redis')) {
     // Read by test/helpers/with-redis.ts in the test processes, which inherit this environment.
     process.env.KEEL_TEST_REDIS_ABSENT = 'true';
+  }
+  if (!inCi && missing.some(({ name }) => name === 'RabbitMQ')) {
+    // Read by test/helpers/with-rabbitmq.ts.
+    process.env.KEEL_TEST_RABBITMQ_ABSENT = 'true';
   }
   if (absence && selected !== null && selected.every((name) => name === 'e2e:mariadb')) {
     // Nothing else is selected, so no reporter will run: say it now.

@@ -4,7 +4,7 @@ import type { ManagedChild } from './lib/child';
 import { processCpuMs } from './lib/cpu';
 import { FeedSockets } from './lib/feed-sockets';
 import { isRecord, requestJson, stringField } from './lib/http';
-import { signUp, startKeel } from './lib/keel';
+import { signUp, startKeel, startKeelWorker } from './lib/keel';
 import type { Measurement } from './lib/load';
 import { progress } from './lib/log';
 import { positiveInt } from './lib/settings';
@@ -200,25 +200,47 @@ async function sendQuietly(task: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** (e) PATCH of a published item → item.updated to every feed subscriber, vs a bare socket.io. */
-async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<ScenarioResult> {
-  const keel = await startKeel({
-    name: 'keel (realtime)',
+interface KeelFanout {
+  run: RunResult;
+  connected: number;
+  /** the item as Keel served it, which the baseline broadcasts */
+  captured: Record<string, unknown>;
+}
+
+/**
+ * Keel's side of (e): `inline` runs the outbox relay in the API process; `scaled` is the documented
+ * scaled deployment, an API with WORKERS=off beside a worker process (dist/worker.js) that the API
+ * wakes after each commit through Redis.
+ */
+async function keelFanout(
+  ctx: SuiteContext,
+  rt: RealtimeSettings,
+  deployment: 'inline' | 'scaled',
+): Promise<KeelFanout> {
+  const options = {
+    name: `keel (realtime, ${deployment})`,
     infra: ctx.infra,
     settings: ctx.settings,
-    redisKeyPrefix: `${ctx.infra.redisKeyPrefix}rt:`,
+    redisKeyPrefix: `${ctx.infra.redisKeyPrefix}rt-${deployment}:`,
     cacheTtlSeconds: 3600,
-    // This process runs the outbox relay, so an update goes out from the process that wrote it.
-    workers: 'inline',
+    workers: deployment === 'inline' ? ('inline' as const) : ('off' as const),
     env: { REALTIME_RATE_LIMIT: '1000' },
-  });
-  ctx.cleanup.add('stop realtime Keel', () => keel.child.stop());
+  };
+  const keel = await startKeel(options);
+  ctx.cleanup.add(`stop realtime Keel (${deployment})`, () => keel.child.stop());
+  const worker =
+    deployment === 'scaled'
+      ? await startKeelWorker({ ...options, name: 'keel worker (realtime)' })
+      : null;
+  if (worker) ctx.cleanup.add('stop realtime worker', () => worker.stop());
   const keelClients = new FeedSockets<DeliveryRecorder>('Keel', ['item.updated']);
-  ctx.cleanup.add('close Keel sockets', () => keelClients.close());
+  ctx.cleanup.add(`close Keel sockets (${deployment})`, () => keelClients.close());
   try {
-    const author = await signUp(keel.url, 'rt-author', ctx.runId);
+    const author = await signUp(keel.url, `rt-${deployment}-author`, ctx.runId);
     const readers = [];
-    for (let u = 0; u < USERS; u++) readers.push(await signUp(keel.url, `rt-${u}`, ctx.runId));
+    for (let u = 0; u < USERS; u++) {
+      readers.push(await signUp(keel.url, `rt-${deployment}-${u}`, ctx.runId));
+    }
     const created = await requestJson(`${keel.url}/items`, {
       method: 'POST',
       token: author.accessToken,
@@ -227,7 +249,7 @@ async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<Scen
     });
     const itemId = stringField(created.body, 'id');
 
-    progress(`e) connecting ${rt.sockets} sockets to Keel`);
+    progress(`e) connecting ${rt.sockets} sockets to Keel (${deployment})`);
     await keelClients.connect(
       keel.url,
       readers.map((r) => r.accessToken),
@@ -248,94 +270,122 @@ async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<Scen
     if (!isRecord(captured)) throw new Error('GET /items/:id did not return an item');
     await sleep(500);
 
-    progress(`e) Keel: ${rt.updates} PATCHes at ${rt.rate}/s to ${rt.sockets} feed clients`);
-    const keelRun = await measureDeliveries({
+    progress(
+      `e) Keel (${deployment}): ${rt.updates} PATCHes at ${rt.rate}/s to ${rt.sockets} feed clients`,
+    );
+    const run = await measureDeliveries({
       title: 'Keel',
-      run: `keel-${ctx.runId}`,
+      run: `keel-${deployment}-${ctx.runId}`,
       clients: keelClients,
       sockets: rt.sockets,
       settings: rt,
       server: keel.child,
       send: (_, title) => sendQuietly(() => patch(title)),
     });
-    const keelConnected = keelClients.connected;
+    return { run, connected: keelClients.connected, captured };
+  } finally {
     keelClients.close();
+    await worker?.stop();
     await keel.child.stop();
+  }
+}
 
-    const baseline = await startBaseline({
-      name: 'baseline E (socket.io broadcast)',
-      script: 'socketio-broadcast-server.ts',
-      settings: ctx.settings,
-      env: {},
-    });
-    ctx.cleanup.add('stop baseline E', () => baseline.child.stop());
-    const baseClients = new FeedSockets<DeliveryRecorder>('baseline', ['item.updated']);
-    ctx.cleanup.add('close baseline sockets', () => baseClients.close());
-    let baseRun: RunResult;
-    let baseConnected: number;
-    try {
-      progress(`e) connecting ${rt.sockets} sockets to the baseline`);
-      await baseClients.connect(baseline.url, ['unused'], rt.sockets);
-      const item = captured;
-      const version = typeof item.version === 'number' ? item.version : 0;
-      const emit = (n: number, title: string): Promise<unknown> =>
-        requestJson(`${baseline.url}/emit`, {
-          method: 'POST',
-          body: { item: { ...item, title, version: version + n + 1 }, version: version + n + 1 },
-          expect: [204],
-        });
-      for (let n = 0; n < WARMUP_UPDATES; n++) await emit(-1, `realtime warm-up ${n}`);
-      await sleep(500);
-      progress(`e) baseline: ${rt.updates} POST /emit at ${rt.rate}/s`);
-      baseRun = await measureDeliveries({
-        title: 'baseline',
-        run: `baseline-${ctx.runId}`,
-        clients: baseClients,
-        sockets: rt.sockets,
-        settings: rt,
-        server: baseline.child,
-        send: (n, title) => sendQuietly(() => emit(n, title)),
+/** (e) PATCH of a published item → item.updated to every feed subscriber, vs a bare socket.io. */
+async function feedFanout(ctx: SuiteContext, rt: RealtimeSettings): Promise<ScenarioResult[]> {
+  const inline = await keelFanout(ctx, rt, 'inline');
+  const scaled = await keelFanout(ctx, rt, 'scaled');
+  const keelRun = inline.run;
+  const keelConnected = inline.connected;
+  const captured = inline.captured;
+  const baseline = await startBaseline({
+    name: 'baseline E (socket.io broadcast)',
+    script: 'socketio-broadcast-server.ts',
+    settings: ctx.settings,
+    env: {},
+  });
+  ctx.cleanup.add('stop baseline E', () => baseline.child.stop());
+  const baseClients = new FeedSockets<DeliveryRecorder>('baseline', ['item.updated']);
+  ctx.cleanup.add('close baseline sockets', () => baseClients.close());
+  let baseRun: RunResult;
+  let baseConnected: number;
+  try {
+    progress(`e) connecting ${rt.sockets} sockets to the baseline`);
+    await baseClients.connect(baseline.url, ['unused'], rt.sockets);
+    const item = captured;
+    const version = typeof item.version === 'number' ? item.version : 0;
+    const emit = (n: number, title: string): Promise<unknown> =>
+      requestJson(`${baseline.url}/emit`, {
+        method: 'POST',
+        body: { item: { ...item, title, version: version + n + 1 }, version: version + n + 1 },
+        expect: [204],
       });
-      baseConnected = baseClients.connected;
-    } finally {
-      baseClients.close();
-      await baseline.child.stop();
-    }
+    for (let n = 0; n < WARMUP_UPDATES; n++) await emit(-1, `realtime warm-up ${n}`);
+    await sleep(500);
+    progress(`e) baseline: ${rt.updates} POST /emit at ${rt.rate}/s`);
+    baseRun = await measureDeliveries({
+      title: 'baseline',
+      run: `baseline-${ctx.runId}`,
+      clients: baseClients,
+      sockets: rt.sockets,
+      settings: rt,
+      server: baseline.child,
+      send: (n, title) => sendQuietly(() => emit(n, title)),
+    });
+    baseConnected = baseClients.connected;
+  } finally {
+    baseClients.close();
+    await baseline.child.stop();
+  }
 
-    const p99 = keelRun.measurement.latencyP99Ms;
-    const notes = [
-      `events/s in the req/s columns: deliveries ÷ (first send → last delivery); ` +
-        `${rt.updates} updates at ${rt.rate}/s to ${rt.sockets} sockets (${USERS} users), ` +
-        `so at most ${rt.rate * rt.sockets} events/s`,
-      `missing deliveries: Keel ${keelRun.missing}, baseline ${baseRun.missing} ` +
-        `(duplicates: Keel ${keelRun.duplicates}, baseline ${baseRun.duplicates}; ` +
-        `failed sends: Keel ${keelRun.failedSends}, baseline ${baseRun.failedSends}; ` +
-        `sockets still connected at the end: Keel ${keelConnected}, baseline ${baseConnected})`,
-      `Keel p99 ${p99.toFixed(1)} ms vs goal "p99 < ${GOAL_P99_MS} ms for 1,000 clients": ` +
-        (rt.sockets < 1000 ? 'n/a (fewer sockets)' : p99 < GOAL_P99_MS ? 'pass' : 'fail'),
-      `latency = receive time − time just before the PATCH (Keel) or POST /emit (baseline) was ` +
-        `sent. Keel's includes the PATCH's HTTP handling, auth, DB transaction and the outbox ` +
-        `relay; the baseline only parses the POST and broadcasts, so it has none of that`,
-      'all sockets live in the bench process: its own event loop is part of both latencies',
-      'server CPU "per request" here is per delivered event (Keel: PATCH, relay and fan-out)',
-    ];
-    return scenarioResult({
+  const p99 = keelRun.measurement.latencyP99Ms;
+  const notes = [
+    `events/s in the req/s columns: deliveries ÷ (first send → last delivery); ` +
+      `${rt.updates} updates at ${rt.rate}/s to ${rt.sockets} sockets (${USERS} users), ` +
+      `so at most ${rt.rate * rt.sockets} events/s`,
+    `missing deliveries: Keel ${keelRun.missing}, baseline ${baseRun.missing} ` +
+      `(duplicates: Keel ${keelRun.duplicates}, baseline ${baseRun.duplicates}; ` +
+      `failed sends: Keel ${keelRun.failedSends}, baseline ${baseRun.failedSends}; ` +
+      `sockets still connected at the end: Keel ${keelConnected}, baseline ${baseConnected})`,
+    `Keel p99 ${p99.toFixed(1)} ms vs goal "p99 < ${GOAL_P99_MS} ms for 1,000 clients": ` +
+      (rt.sockets < 1000 ? 'n/a (fewer sockets)' : p99 < GOAL_P99_MS ? 'pass' : 'fail'),
+    `latency = receive time − time just before the PATCH (Keel) or POST /emit (baseline) was ` +
+      `sent. Keel's includes the PATCH's HTTP handling, auth, DB transaction and the outbox ` +
+      `relay; the baseline only parses the POST and broadcasts, so it has none of that`,
+    'all sockets live in the bench process: its own event loop is part of both latencies',
+    'server CPU "per request" here is per delivered event (Keel: PATCH, relay and fan-out)',
+  ];
+  const gap = scaled.run.measurement.latencyP99Ms - p99;
+  return [
+    scenarioResult({
       id: 'e',
       title: `realtime: PATCH → item.updated to ${rt.sockets} feed clients`,
       keel: keelRun.measurement,
       baseline: baseRun.measurement,
       goal: GOAL_RATIO,
       notes,
-    });
-  } finally {
-    keelClients.close();
-    await keel.child.stop();
-  }
+    }),
+    scenarioResult({
+      id: 'e2',
+      title: `realtime, API WORKERS=off + worker: PATCH → item.updated to ${rt.sockets} clients`,
+      keel: scaled.run.measurement,
+      baseline: baseRun.measurement,
+      goal: GOAL_RATIO,
+      notes: [
+        'the same run as (e) in the scaled deployment: the API commits and wakes the worker ' +
+          'through Redis; the worker relays and broadcasts through the Redis emitter',
+        `p99 ${scaled.run.measurement.latencyP99Ms.toFixed(1)} ms vs inline ${p99.toFixed(1)} ms: ` +
+          `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} ms (goal: within 50 ms) → ` +
+          (gap <= 50 ? 'pass' : 'fail'),
+        `missing deliveries ${scaled.run.missing}, duplicates ${scaled.run.duplicates}, ` +
+          `sockets still connected at the end ${scaled.connected}`,
+      ],
+    }),
+  ];
 }
 
 async function runRealtime(ctx: SuiteContext): Promise<ScenarioResult[]> {
   if (!wants(ctx.settings, 'e')) return [];
-  return [await feedFanout(ctx, readRealtimeSettings())];
+  return feedFanout(ctx, readRealtimeSettings());
 }
 
 export const realtimeSuite: BenchSuite = { name: 'realtime', run: runRealtime };

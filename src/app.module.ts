@@ -5,6 +5,7 @@ import type { AppConfig } from './config/configuration';
 import { coreImports } from './core.imports';
 import { AppCacheModule } from './cache/app-cache.module';
 import { ItemsModule } from './modules/items/items.module';
+import { EventsModule } from './modules/events/events.module';
 import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
@@ -34,6 +35,7 @@ export class AppModule {
         SearchModule.forRoot(config),
         IndexingModule.forRoot(config),
         RealtimeModule,
+        EventsModule.forRoot(config),
         MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -3,10 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import type { Express, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { buildAsyncApiDocument } from './modules/events/asyncapi.document';
 import { HttpMetrics } from './modules/metrics/http-metrics';
 import { applyServerTimeouts } from './common/http/server-timeouts';
 import { createValidationPipe } from './common/http/validation';
@@ -53,6 +55,13 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(cookieParser());
   app.use(jsonBodyMiddleware(http.bodyLimit));
   app.useGlobalPipes(createValidationPipe());
+
+  // The messages' contract (RabbitMQ and socket.io), beside the HTTP one; before Swagger's /docs.
+  const asyncApi = buildAsyncApiDocument(config.get('rabbitmq', { infer: true })?.exchange);
+  const server: Express = app.getHttpAdapter().getInstance();
+  server.get('/docs/asyncapi.json', (_req: Request, res: Response) => {
+    res.json(asyncApi);
+  });
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/configuration';
 import { coreImports } from './core.imports';
+import { EventsModule } from './modules/events/events.module';
 import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsRegistryModule } from './modules/metrics/metrics-registry.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
@@ -27,6 +28,7 @@ export class WorkerModule {
         OutboxModule,
         IndexingModule.forRoot(config),
         RealtimeFanoutModule,
+        EventsModule.forRoot(config),
       ],
     };
   }

@@ -24,22 +24,28 @@ describe('health', () => {
 describe('health with a dependency down', () => {
   let t: TestApp;
   beforeAll(async () => {
-    // Nothing listens on port 1: Redis and Elasticsearch are configured but unreachable.
+    // Nothing listens on port 1: Redis, Elasticsearch and RabbitMQ are configured but unreachable.
     t = await startApp({
       REDIS_URL: 'redis://127.0.0.1:1',
       ELASTICSEARCH_NODE: 'http://127.0.0.1:1',
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:1',
     });
   });
   afterAll(() => t.close());
 
-  it('ready answers 503 problem+json naming what is down, live stays 200', async () => {
-    const res = await t.http().get('/health/ready').expect(503);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.headers['retry-after']).toBeDefined();
-    const fields = (res.body as { errors: Array<{ field: string }> }).errors
-      .map((e) => e.field)
-      .sort();
-    expect(fields).toEqual(['elasticsearch', 'redis']);
+  it('ready stays 200 (the database answers) and reports each dependency down as degraded', async () => {
+    const res = await t.http().get('/health/ready').expect(200);
+    const body = res.body as {
+      status: string;
+      degraded: string[];
+      error: Record<string, { status: string; host?: string }>;
+      info: Record<string, { status: string }>;
+    };
+    expect(body.status).toBe('ok');
+    expect([...body.degraded].sort()).toEqual(['elasticsearch', 'rabbitmq', 'redis']);
+    expect(body.info.database).toEqual({ status: 'up' });
+    expect(body.error.rabbitmq).toMatchObject({ status: 'down', host: '127.0.0.1:1' });
+    expect(JSON.stringify(body)).not.toContain('guest:guest');
     await t.http().get('/health/live').expect(200);
   });
 });

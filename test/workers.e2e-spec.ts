@@ -209,3 +209,49 @@ describeShared('two workers beside an API with WORKERS=off', () => {
     );
   });
 });
+
+describeShared('a worker beside an API with WORKERS=off, its sweep far away', () => {
+  let infra: TestInfra;
+  let api: TestApp;
+  let worker: TestingModule;
+  let env: Record<string, string>;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    infra = await provisionInfra();
+    env = {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `keel-test:wake-${randomBytes(4).toString('hex')}:`,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      // Ten minutes: only the wake-up after commit can deliver within the test's deadline.
+      OUTBOX_SWEEP_MS: '600000',
+    };
+    api = await startAppWith({ ...env, WORKERS: 'off' }, {}, infra);
+    worker = await Test.createTestingModule({
+      imports: [WorkerModule.forRoot(workerConfig(testEnv(infra, env)))],
+      providers: [TestEventHandler],
+    }).compile();
+    worker.get(TestEventHandler).listener = (event) => {
+      received.push(`${event.type}:${event.aggregateId}`);
+      return Promise.resolve();
+    };
+    await worker.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await infra?.cleanup();
+  });
+
+  it('is woken through Redis right after the commit, not by its sweep', async () => {
+    const user = await signUp(api.http);
+    // The first write may still meet the worker's sweep at start; the second cannot.
+    const first = await createItem(api.http, user.bearer, { title: 'Woken 1' });
+    await eventually(() => expect(received).toContain(`item.created:${first.id}`));
+    const second = await createItem(api.http, user.bearer, { title: 'Woken 2' });
+    await eventually(() => expect(received).toContain(`item.created:${second.id}`), {
+      timeoutMs: 3000,
+    });
+  }, 30_000);
+});

@@ -59,6 +59,56 @@ export interface KeelProcess {
   child: ManagedChild;
 }
 
+/** The environment of a Keel process: a clean one, only what is listed here reaches Keel. */
+function keelEnv(options: KeelOptions, port: number): NodeJS.ProcessEnv {
+  const { infra, settings } = options;
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    HOST: LOOPBACK,
+    PORT: String(port),
+    DATABASE_URL: infra.databaseUrl,
+    REDIS_URL: infra.redisUrl,
+    REDIS_KEY_PREFIX: options.redisKeyPrefix,
+    JWT_SECRET: infra.jwtSecret,
+    JWT_ISSUER,
+    JWT_AUDIENCE,
+    // Tokens are obtained once per run; they must outlive the longest run.
+    JWT_ACCESS_TTL: '7200',
+    // The schema's maximum: registration and login are setup here, not what is measured.
+    AUTH_RATE_LIMIT: '10000',
+    CACHE_TTL_SECONDS: String(options.cacheTtlSeconds),
+    WORKERS: options.workers,
+    LOG_LEVEL: settings.keelLogLevel,
+    DATA_DIR: infra.scratchDir,
+    ...options.env,
+  };
+}
+
+/**
+ * Starts `node dist/worker.js` (the outbox relay and queue workers of a scaled deployment, beside
+ * an API with WORKERS=off) and waits for its start line.
+ */
+export async function startKeelWorker(options: KeelOptions): Promise<ManagedChild> {
+  const child = ManagedChild.start({
+    name: options.name,
+    args: [join(options.settings.repoRoot, 'dist', 'worker.js')],
+    cwd: options.infra.scratchDir,
+    // The worker serves no HTTP; a free port only keeps the configuration valid.
+    env: keelEnv(options, await freePort()),
+  });
+  const deadline = Date.now() + 90_000;
+  while (!child.recentOutput().includes('Keel worker running')) {
+    if (child.exit !== null || Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`${options.name} did not start: ${child.recentOutput()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  progress(`${options.name} running`);
+  return child;
+}
+
 /** Starts `node dist/main.js` as production would run it and waits for /health/ready. */
 export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
   const { infra, settings } = options;
@@ -72,28 +122,7 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
     name: options.name,
     args: [...execArgv, join(settings.repoRoot, 'dist', 'main.js')],
     cwd: infra.scratchDir,
-    // A clean environment: only what is listed here reaches Keel.
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      HOST: LOOPBACK,
-      PORT: String(port),
-      DATABASE_URL: infra.databaseUrl,
-      REDIS_URL: infra.redisUrl,
-      REDIS_KEY_PREFIX: options.redisKeyPrefix,
-      JWT_SECRET: infra.jwtSecret,
-      JWT_ISSUER,
-      JWT_AUDIENCE,
-      // Tokens are obtained once per run; they must outlive the longest run.
-      JWT_ACCESS_TTL: '7200',
-      // The schema's maximum: registration and login are setup here, not what is measured.
-      AUTH_RATE_LIMIT: '10000',
-      CACHE_TTL_SECONDS: String(options.cacheTtlSeconds),
-      WORKERS: options.workers,
-      LOG_LEVEL: settings.keelLogLevel,
-      DATA_DIR: infra.scratchDir,
-      ...options.env,
-    },
+    env: keelEnv(options, port),
   });
   const url = `http://${LOOPBACK}:${port}`;
   try {

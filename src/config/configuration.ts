@@ -41,6 +41,8 @@ export interface AppConfig {
    */
   workers: 'inline' | 'off';
   elasticsearch: { node: string } | null;
+  /** Domain events to other services: a durable topic exchange (null: not published). */
+  rabbitmq: { url: string; exchange: string } | null;
   dataDir: string;
   jwt: {
     algorithm: JwtAlgorithm;
@@ -195,6 +197,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
     },
     workers: env.WORKERS ?? 'inline',
     elasticsearch: env.ELASTICSEARCH_NODE ? { node: env.ELASTICSEARCH_NODE } : null,
+    rabbitmq: env.RABBITMQ_URL
+      ? { url: env.RABBITMQ_URL, exchange: env.RABBITMQ_EXCHANGE ?? 'keel.events' }
+      : null,
     dataDir,
     jwt: {
       algorithm,

@@ -88,6 +88,12 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/\S+$/, { message: 'must look like http://host:9200' })
   ELASTICSEARCH_NODE?: string;
 
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'must look like amqp://user:password@host:5672' })
+  RABBITMQ_URL?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._:-]{1,200}$/) RABBITMQ_EXCHANGE?: string;
+
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
 
   @OptionalInt(10, 10000) CACHE_TIMEOUT_MS?: number;

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/configuration';
 import { CacheStore } from '../cache/cache-store';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
+import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { profileProviders } from './profile.providers';
 import { RedisModule } from './redis/redis.module';
@@ -16,7 +17,7 @@ export class ProfileModule {
       global: true,
       imports: [RedisModule.forRoot(config)],
       providers: profileProviders(config),
-      exports: [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport],
+      exports: [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, OutboxWakeSignal],
     };
   }
 }

@@ -9,6 +9,9 @@ import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage'
 import { BullSearchQueue } from '../modules/indexing/bull-search.queue';
 import { InProcessSearchQueue } from '../modules/indexing/in-process-search.queue';
 import { SEARCH_QUEUE } from '../modules/indexing/search-index.job';
+import { LocalOutboxWakeSignal } from '../modules/outbox/local-outbox-wake.signal';
+import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
+import { RedisOutboxWakeSignal } from '../modules/outbox/redis-outbox-wake.signal';
 import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
 import { InProcessRealtimeTransport } from '../modules/realtime/in-process-realtime.transport';
 import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger';
@@ -28,18 +31,30 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport];
+  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, OutboxWakeSignal];
 
   it.each([
     [
       'in process without REDIS_URL',
       embedded,
-      [MemoryCacheStore, ThrottlerStorageService, MemoryDeliveryLedger, InProcessRealtimeTransport],
+      [
+        MemoryCacheStore,
+        ThrottlerStorageService,
+        MemoryDeliveryLedger,
+        InProcessRealtimeTransport,
+        LocalOutboxWakeSignal,
+      ],
     ],
     [
       'on Redis with REDIS_URL',
       fullStack,
-      [RedisCacheStore, RedisRateLimitStorage, RedisDeliveryLedger, RedisRealtimeTransport],
+      [
+        RedisCacheStore,
+        RedisRateLimitStorage,
+        RedisDeliveryLedger,
+        RedisRealtimeTransport,
+        RedisOutboxWakeSignal,
+      ],
     ],
   ])('binds every port to its adapter %s', (_, config, adapters) => {
     const expected = new Map<unknown, unknown>(ports.map((port, i) => [port, adapters[i]]));

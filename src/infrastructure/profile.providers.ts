@@ -14,6 +14,9 @@ import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
 import { InProcessRealtimeTransport } from '../modules/realtime/in-process-realtime.transport';
 import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger';
 import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
+import { LocalOutboxWakeSignal } from '../modules/outbox/local-outbox-wake.signal';
+import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
+import { RedisOutboxWakeSignal } from '../modules/outbox/redis-outbox-wake.signal';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
 import { RedisConnections } from './redis/redis-connections';
@@ -29,6 +32,7 @@ import { RedisConnections } from './redis/redis-connections';
  * | RateLimitStorage   | @nestjs/throttler's in-memory storage      | RedisRateLimitStorage    |
  * | DeliveryLedger     | MemoryDeliveryLedger                       | RedisDeliveryLedger      |
  * | RealtimeTransport  | InProcessRealtimeTransport                 | RedisRealtimeTransport   |
+ * | OutboxWakeSignal   | LocalOutboxWakeSignal (nothing to tell)    | RedisOutboxWakeSignal    |
  * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
  */
 export const usesRedis = (config: AppConfig): boolean => config.redis !== null;
@@ -46,6 +50,10 @@ export function profileProviders(config: AppConfig): Provider[] {
     {
       provide: RealtimeTransport,
       useClass: redis ? RedisRealtimeTransport : InProcessRealtimeTransport,
+    },
+    {
+      provide: OutboxWakeSignal,
+      useClass: redis ? RedisOutboxWakeSignal : LocalOutboxWakeSignal,
     },
   ];
 }

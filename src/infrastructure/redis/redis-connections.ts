@@ -25,6 +25,10 @@ const ROLES = {
   ledger: failFast,
   /** Readiness PING. */
   health: { ...failFast, lazyConnect: true, connectTimeout: 1500 },
+  /** Outbox wake-ups after a commit; a failed one leaves the rows to the relay's sweep. */
+  'wake-pub': { ...failFast, lazyConnect: true, connectTimeout: 2000 },
+  /** A relay's subscription to wake-ups; ioredis resubscribes after a reconnect. */
+  'wake-sub': queueing,
   /** socket.io adapter and emitter publishing, and the adapter's subscriber connection. */
   'socket-pub': queueing,
   'socket-sub': queueing,

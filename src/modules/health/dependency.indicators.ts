@@ -3,10 +3,15 @@ import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { AppConfig } from '../../config/configuration';
 import { RedisConnections } from '../../infrastructure/redis/redis-connections';
+import { BrokerConnection } from '../events/broker-connection';
 
 const TIMEOUT_MS = 1500;
 
-/** Readiness of the optional dependencies; each is checked only when it is configured. */
+/**
+ * The optional dependencies, each checked only when it is configured. Readiness reports them but
+ * never fails on them: a down Redis, Elasticsearch or RabbitMQ degrades features on every
+ * instance alike, and taking every instance out of the load balancer would only make it worse.
+ */
 @Injectable()
 export class DependencyIndicators {
   private readonly esNode: string | null;
@@ -16,16 +21,27 @@ export class DependencyIndicators {
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
     /** Present in the full-stack profile only. */
     @Optional() private readonly redis?: RedisConnections,
+    /** Present with RABBITMQ_URL only. */
+    @Optional() private readonly broker?: BrokerConnection,
   ) {
     this.esNode = config.get('elasticsearch', { infer: true })?.node ?? null;
   }
 
-  get redisConfigured(): boolean {
-    return this.redis !== undefined;
+  /** Every configured dependency's check, run together. */
+  checkAll(): Promise<HealthIndicatorResult[]> {
+    return Promise.all([
+      ...(this.redis ? [this.redisPing()] : []),
+      ...(this.esNode !== null ? [this.elasticsearchPing()] : []),
+      ...(this.broker ? [Promise.resolve(this.rabbitmqState(this.broker))] : []),
+    ]);
   }
 
-  get elasticsearchConfigured(): boolean {
-    return this.esNode !== null;
+  /** The connection's own state: it reconnects by itself, so there is nothing to ping. */
+  private rabbitmqState(broker: BrokerConnection): HealthIndicatorResult {
+    const check = this.health.check('rabbitmq');
+    return broker.connected
+      ? check.up({ host: broker.host })
+      : check.down({ host: broker.host, state: broker.state, message: broker.lastError });
   }
 
   async redisPing(): Promise<HealthIndicatorResult> {

@@ -4,6 +4,7 @@ import {
   HealthCheck,
   HealthCheckResult,
   HealthCheckService,
+  type HealthIndicatorResult,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../../common/auth/decorators';
@@ -33,23 +34,21 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: database, plus Redis and Elasticsearch when configured (503 if any is down, and from the moment the process starts shutting down)',
+      'Readiness: 503 only when this process cannot serve (database down, shutting down). Redis, Elasticsearch and RabbitMQ, when configured, are reported in the body (`error`, `degraded`) without failing it',
   })
   @HealthCheck()
   @ApiProblems(503)
-  async ready(): Promise<HealthCheckResult> {
+  async ready(): Promise<HealthCheckResult & { degraded: string[] }> {
     // First thing on SIGTERM, so load balancers stop sending new traffic here.
     if (this.shutdown.draining) {
       throw new AppError('service_unavailable', 'Not ready: shutting down.', {
         retryAfterSeconds: 5,
       });
     }
+    const dependencies = this.deps.checkAll();
+    let result: HealthCheckResult;
     try {
-      return await this.health.check([
-        () => this.db.pingCheck('database', { timeout: 1500 }),
-        ...(this.deps.redisConfigured ? [() => this.deps.redisPing()] : []),
-        ...(this.deps.elasticsearchConfigured ? [() => this.deps.elasticsearchPing()] : []),
-      ]);
+      result = await this.health.check([() => this.db.pingCheck('database', { timeout: 1500 })]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
@@ -59,5 +58,20 @@ export class HealthController {
         retryAfterSeconds: 5,
       });
     }
+    const info: HealthIndicatorResult = {};
+    const error: HealthIndicatorResult = {};
+    for (const check of [result.details, ...(await dependencies)]) {
+      for (const [name, state] of Object.entries(check)) {
+        if (state.status === 'up') info[name] = state;
+        else error[name] = state;
+      }
+    }
+    return {
+      status: 'ok',
+      info,
+      error,
+      details: { ...info, ...error },
+      degraded: Object.keys(error),
+    };
   }
 }

@@ -109,7 +109,7 @@ export class ItemsService {
       if (!idempotencyKey || !isUniqueViolation(error)) throw error;
       return this.replay(viewer, idempotencyKey, requestHash);
     }
-    this.relay.wake();
+    this.relay.committed();
     this.logger.log({ event: 'item.created', itemId: item.id, ownerId: viewer.id });
     return { item: dto, replayed: false };
   }
@@ -246,7 +246,7 @@ export class ItemsService {
   /** Runs after commit and before the response: the caller never reads its own write stale. */
   private async afterChange(id: string): Promise<void> {
     await this.cache.invalidate(id);
-    this.relay.wake();
+    this.relay.committed();
   }
 
   private async replay(viewer: AuthUser, key: string, requestHash: string): Promise<CreatedItem> {

@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
+import {
+  DELIVERY_COLUMNS,
+  OUTBOX_DESTINATIONS,
+  type OutboxDestination,
+} from './outbox-destination';
 import { OutboxEventBus } from './outbox-event-bus';
+import { OutboxWakeSignal } from './outbox-wake-signal';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxRepository } from './outbox.repository';
 
@@ -21,7 +27,9 @@ export function backoffMs(attempts: number): number {
 }
 
 /**
- * Moves committed outbox rows to the in-app event bus. Woken right after a commit and by a
+ * Moves committed outbox rows to their destinations: the in-app handlers (search, realtime) and,
+ * with RABBITMQ_URL, the broker. Each destination has its own dispatch loop and its own delivery
+ * columns, so one being down never holds back the other. Woken right after a commit and by a
  * periodic sweep (which also picks up rows left by a process that died before dispatching them).
  */
 @Injectable()
@@ -30,16 +38,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly settings: AppConfig['outbox'];
   private readonly enabled: boolean;
-  private readonly sweep = new PeriodicTask(() => this.drain(), {
-    logger: this.logger,
-    failureEvent: 'outbox.relay_failed',
-    failureLevel: 'error',
-  });
+  private readonly sweeps = new Map<OutboxDestination, PeriodicTask>(
+    OUTBOX_DESTINATIONS.map((destination) => [
+      destination,
+      new PeriodicTask(() => this.drain(destination), {
+        logger: this.logger,
+        failureEvent: 'outbox.relay_failed',
+        failureLevel: 'error',
+      }),
+    ]),
+  );
   private lastPrune = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly bus: OutboxEventBus,
+    private readonly signal: OutboxWakeSignal,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('outbox', { infer: true });
@@ -52,71 +66,103 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts dispatching (at boot when WORKERS=inline); picks up whatever earlier processes left. */
   start(): void {
-    this.sweep.start(this.settings.sweepMs, { runAtStart: true });
+    this.signal.subscribe(() => this.wake());
+    for (const [destination, sweep] of this.sweeps) {
+      if (destination === 'in-app' || this.bus.hasDestination(destination)) {
+        sweep.start(this.settings.sweepMs, { runAtStart: true });
+      }
+    }
   }
 
   /**
    * First of the shutdown hooks: no new batch is claimed and the one in progress finishes while its
-   * subscribers (queue, Redis) and the pool are still open. Rows it could not publish stay pending
-   * (their lease expires) for another process.
+   * subscribers (queue, Redis, broker) and the pool are still open. Rows it could not publish stay
+   * pending (their lease expires) for another process.
    */
   async onModuleDestroy(): Promise<void> {
-    await this.sweep.stop();
+    await Promise.all([...this.sweeps.values()].map((sweep) => sweep.stop()));
   }
 
-  /** Asks for a dispatch round soon; cheap to call after every commit. */
-  wake(): void {
-    this.sweep.wake();
+  /**
+   * Called right after a commit: this process's relay (if it runs one) dispatches at once, and the
+   * relays of other processes (workers beside an API with WORKERS=off) are told through the signal.
+   */
+  committed(): void {
+    this.wake();
+    if (!this.enabled) this.signal.notify();
   }
 
-  private async drain(): Promise<void> {
+  /** Asks for a dispatch round soon (every destination, or one). */
+  wake(destination?: OutboxDestination): void {
+    for (const [name, sweep] of this.sweeps) {
+      if (sweep.started && (destination === undefined || destination === name)) sweep.wake();
+    }
+  }
+
+  private async drain(destination: OutboxDestination): Promise<void> {
+    const sweep = this.sweeps.get(destination);
+    // A disconnected broker: its rows wait untouched (no attempts spent) until it reconnects.
+    if (!this.bus.available(destination)) return;
     let claimed = BATCH;
-    while (claimed === BATCH && !this.sweep.stopping) claimed = await this.dispatchBatch();
-    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.pruneNow();
+    while (claimed === BATCH && !sweep?.stopping) claimed = await this.dispatchBatch(destination);
+    if (destination === 'in-app' && Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+      await this.pruneNow();
+    }
   }
 
-  /** One claim-publish-acknowledge round; returns how many rows it claimed. */
-  async dispatchBatch(): Promise<number> {
-    const now = new Date();
-    const rows = await this.outbox.claim(this.owner, now, LEASE_MS, BATCH);
+  /** One claim-publish-acknowledge round for a destination; returns how many rows it claimed. */
+  async dispatchBatch(destination: OutboxDestination = 'in-app'): Promise<number> {
+    const owner = this.owner;
+    const rows = await this.outbox.claim(destination, {
+      owner,
+      now: new Date(),
+      leaseMs: LEASE_MS,
+      limit: BATCH,
+    });
     if (rows.length === 0) return 0;
-    const results = await Promise.all(rows.map((row) => this.publish(row)));
+    const results = await Promise.all(rows.map((row) => this.publish(row, destination)));
     const done = rows.filter((_, i) => results[i] === null).map((r) => r.id);
-    await this.outbox.markDispatched(this.owner, done, new Date());
+    await this.outbox.markDelivered(destination, owner, done, new Date());
+    const attemptsOf = DELIVERY_COLUMNS[destination].attempts;
     await Promise.all(
       rows.map((row, i) => {
         const error = results[i];
         if (error === null || error === undefined) return Promise.resolve();
-        const retryAt = new Date(Date.now() + backoffMs(row.attempts));
+        const attempts = Number(row[attemptsOf] ?? 0);
         this.logger.warn({
           event: 'outbox.dispatch_failed',
+          destination,
           outboxId: row.id,
-          attempts: row.attempts + 1,
+          attempts: attempts + 1,
           error,
         });
-        return this.outbox.markFailed(this.owner, row, retryAt, error);
+        const retryAt = new Date(Date.now() + backoffMs(attempts));
+        return this.outbox.markFailed(destination, { owner, id: row.id, attempts, retryAt, error });
       }),
     );
     return rows.length;
   }
 
-  private async publish(row: OutboxEntity): Promise<string | null> {
+  private async publish(row: OutboxEntity, destination: OutboxDestination): Promise<string | null> {
     try {
-      await this.bus.publish({
-        id: row.id,
-        type: row.eventType,
-        aggregateId: row.aggregateId,
-        version: row.version,
-        payload: JSON.parse(row.payload) as unknown,
-        occurredAt: row.createdAt,
-      });
+      await this.bus.publish(
+        {
+          id: row.id,
+          type: row.eventType,
+          aggregateId: row.aggregateId,
+          version: row.version,
+          payload: JSON.parse(row.payload) as unknown,
+          occurredAt: row.createdAt,
+        },
+        destination,
+      );
       return null;
     } catch (error) {
       return (error as Error).message || 'subscriber failed';
     }
   }
 
-  /** Deletes dispatched rows older than the retention (also run by the sweep every ten minutes). */
+  /** Deletes rows every destination received before the retention (run by the sweep every ten minutes). */
   async pruneNow(): Promise<void> {
     this.lastPrune = Date.now();
     const before = new Date(Date.now() - this.settings.retentionHours * 3600_000);
