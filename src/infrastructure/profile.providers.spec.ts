@@ -1,8 +1,11 @@
 import type { ClassProvider, Provider } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
 import { CacheStore } from '../cache/cache-store';
+import { LocalInvalidationBus } from '../cache/local-invalidation.bus';
 import { MemoryCacheStore } from '../cache/memory-cache.store';
 import { RedisCacheStore } from '../cache/redis-cache.store';
+import { RedisInvalidationBus } from '../cache/redis-invalidation.bus';
 import { loadConfig } from '../config/configuration';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
@@ -28,18 +31,36 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport];
+  const ports = [
+    CacheStore,
+    CacheInvalidationBus,
+    RateLimitStorage,
+    DeliveryLedger,
+    RealtimeTransport,
+  ];
 
   it.each([
     [
       'in process without REDIS_URL',
       embedded,
-      [MemoryCacheStore, ThrottlerStorageService, MemoryDeliveryLedger, InProcessRealtimeTransport],
+      [
+        MemoryCacheStore,
+        LocalInvalidationBus,
+        ThrottlerStorageService,
+        MemoryDeliveryLedger,
+        InProcessRealtimeTransport,
+      ],
     ],
     [
       'on Redis with REDIS_URL',
       fullStack,
-      [RedisCacheStore, RedisRateLimitStorage, RedisDeliveryLedger, RedisRealtimeTransport],
+      [
+        RedisCacheStore,
+        RedisInvalidationBus,
+        RedisRateLimitStorage,
+        RedisDeliveryLedger,
+        RedisRealtimeTransport,
+      ],
     ],
   ])('binds every port to its adapter %s', (_, config, adapters) => {
     const expected = new Map<unknown, unknown>(ports.map((port, i) => [port, adapters[i]]));
