@@ -50,6 +50,8 @@ export interface KeelOptions {
   cacheTtlSeconds: number;
   /** inline: this process runs the outbox relay; off: HTTP only */
   workers: 'inline' | 'off';
+  /** start with the DevTools inspector on a loopback port (for profileLayers) */
+  inspect?: boolean;
   /** further settings for this instance (e.g. REALTIME_RATE_LIMIT); they override the defaults */
   env?: Record<string, string>;
 }
@@ -57,6 +59,8 @@ export interface KeelOptions {
 export interface KeelProcess {
   url: string;
   child: ManagedChild;
+  /** the DevTools inspector's loopback port, when the run profiles layers (BENCH_LAYERS) */
+  inspectPort: number | null;
 }
 
 /** Starts `node dist/main.js` as production would run it and waits for /health/ready. */
@@ -68,6 +72,9 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
     mkdirSync(settings.cpuProfileDir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
   }
+  // An inspector nobody is attached to costs nothing measurable; sessions attach per profiled run.
+  const inspectPort = options.inspect ? await freePort() : null;
+  if (inspectPort !== null) execArgv.push(`--inspect=${LOOPBACK}:${inspectPort}`);
   const child = ManagedChild.start({
     name: options.name,
     args: [...execArgv, join(settings.repoRoot, 'dist', 'main.js')],
@@ -103,7 +110,7 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
     throw error;
   }
   progress(`${options.name} ready on ${url}`);
-  return { url, child };
+  return { url, child, inspectPort };
 }
 
 export interface SignedIn {

@@ -33,6 +33,8 @@ export function scenarioResult(input: {
   baseline?: Measurement;
   goal?: number;
   notes?: string[];
+  /** why the run does not measure what its row claims (the verdict is then 'invalid') */
+  invalidBecause?: string;
 }): ScenarioResult {
   const baseline = input.baseline ?? null;
   const goal = input.goal ?? null;
@@ -51,8 +53,9 @@ export function scenarioResult(input: {
   const baselineProblems = baseline ? problemsOf(baseline) : null;
   if (keelProblems) notes.push(`Keel run invalid: ${keelProblems}`);
   if (baselineProblems) notes.push(`baseline run invalid: ${baselineProblems}`);
+  if (input.invalidBecause) notes.push(`run invalid: ${input.invalidBecause}`);
   const verdict =
-    keelProblems || baselineProblems
+    keelProblems || baselineProblems || input.invalidBecause
       ? 'invalid'
       : goal === null || ratio === null
         ? '-'
