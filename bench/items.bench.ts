@@ -8,7 +8,7 @@ import { measure } from './lib/load';
 import type { LoadSpec, Measurement } from './lib/load';
 import { progress } from './lib/log';
 import { formatLayers, profileLayers } from './lib/cpu-layers';
-import { cloneItems } from './lib/mariadb';
+import { cloneItems, deleteItems } from './lib/mariadb';
 import { keysWithPrefix } from './lib/redis';
 import { BenchSuite, scenarioResult, SuiteContext, wants } from './lib/suite';
 import type { ScenarioResult } from './lib/table';
@@ -249,10 +249,11 @@ async function coldById(
     },
   });
   ctx.cleanup.add('stop baseline B', () => baseline.child.stop());
+  const extra = Math.max(0, ctx.settings.coldIds - seeded.length);
+  progress(`b) copying items in SQL for a pool of ${seeded.length + extra} distinct ids`);
+  const clones = await cloneItems(ctx.infra.databaseUrl, extra);
   try {
-    const extra = Math.max(0, ctx.settings.coldIds - seeded.length);
-    progress(`b) copying items in SQL for a pool of ${seeded.length + extra} distinct ids`);
-    const ids = [...seeded, ...(await cloneItems(ctx.infra.databaseUrl, extra))];
+    const ids = [...seeded, ...clones];
     await assertSameJson(cold.url, baseline.url, ids[ids.length - 1] ?? '', reader);
     const windowMs = Math.max(COLD_TTL_SECONDS * 1000, COLD_NEAR_TTL_MS) + 500;
     const keelRotation = new IdRotation(ids, windowMs);
@@ -298,6 +299,8 @@ async function coldById(
   } finally {
     await baseline.child.stop();
     await cold.child.stop();
+    // (c) lists the seeded items only: its figure must not depend on this scenario's pool.
+    await deleteItems(ctx.infra.databaseUrl, clones);
   }
 }
 

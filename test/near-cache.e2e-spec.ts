@@ -98,7 +98,7 @@ describeWithRedis('near cache across two instances', () => {
   it('a change through B reaches A too, and an If-Match write checks the stored version', async () => {
     const item = await createItem(a.http, owner.bearer, { title: 'v1' });
     await warmNear(a, item.id);
-    const staleEtag = (await read(a, item.id).expect(200)).headers.etag as string;
+    const staleEtag = (await read(a, item.id).expect(200)).headers.etag;
     const changed = await rename(b, item.id, 'v2');
     await eventually(
       async () => expect((await read(a, item.id).expect(200)).body).toEqual(changed),

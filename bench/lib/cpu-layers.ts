@@ -4,6 +4,8 @@ import { isRecord } from './http';
 /** Microseconds between two CPU samples: fine enough for a path of a few hundred µs. */
 const SAMPLING_INTERVAL_US = 100;
 
+const NODE_CORE = 'Node core (http, net, streams, timers, async hooks)';
+
 /** A layer of the request path and the files its frames come from (first match wins). */
 interface LayerRule {
   layer: string;
@@ -139,7 +141,7 @@ const RULES: LayerRule[] = [
     ),
   },
   { layer: 'Keel (controllers, services, common)', test: keel('') },
-  { layer: 'Node core (http, net, streams, timers)', test: (url) => url.startsWith('node:') },
+  { layer: NODE_CORE, test: (url) => url.startsWith('node:') },
 ];
 
 const GC = 'GC';
@@ -166,6 +168,8 @@ export interface LayerProfile {
   layers: LayerFigure[];
   /** the packages behind 'other dependencies', most expensive first */
   otherPackages: string[];
+  /** the Node core modules behind that layer, most expensive first */
+  nodeCoreModules: string[];
 }
 
 /**
@@ -230,6 +234,7 @@ function summarise(profile: Record<string, unknown>, requests: number): LayerPro
 
   const usByLayer = new Map<string, number>();
   const otherUs = new Map<string, number>();
+  const coreUs = new Map<string, number>();
   for (let i = 0; i < samples.length; i += 1) {
     // timeDeltas[i + 1] is the time from sample i to the next one: the time sample i stands for.
     const us = deltas[i + 1] ?? 0;
@@ -237,9 +242,10 @@ function summarise(profile: Record<string, unknown>, requests: number): LayerPro
     const layer = classify(id);
     if (layer === null) continue;
     usByLayer.set(layer, (usByLayer.get(layer) ?? 0) + us);
-    if (layer === OTHER) {
+    const breakdown = layer === OTHER ? otherUs : layer === NODE_CORE ? coreUs : null;
+    if (breakdown) {
       const name = packageOf(byId.get(id)?.callFrame.url ?? '');
-      otherUs.set(name, (otherUs.get(name) ?? 0) + us);
+      breakdown.set(name, (breakdown.get(name) ?? 0) + us);
     }
   }
   const perRequest = (us: number): number => (requests > 0 ? us / 1000 / requests : 0);
@@ -250,11 +256,16 @@ function summarise(profile: Record<string, unknown>, requests: number): LayerPro
     layers: [...usByLayer.entries()]
       .map(([layer, us]) => ({ layer, msPerRequest: perRequest(us) }))
       .sort((a, b) => b.msPerRequest - a.msPerRequest),
-    otherPackages: [...otherUs.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5)
-      .map(([name, us]) => `${name} ${perRequest(us).toFixed(3)} ms`),
+    otherPackages: top(otherUs, perRequest),
+    nodeCoreModules: top(coreUs, perRequest),
   };
+}
+
+function top(usByName: Map<string, number>, perRequest: (us: number) => number): string[] {
+  return [...usByName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, us]) => `${name} ${perRequest(us).toFixed(3)} ms`);
 }
 
 function packageOf(url: string): string {
@@ -281,6 +292,7 @@ export function formatLayers(
       `  ${l.layer.padEnd(width)}  ${l.msPerRequest.toFixed(3).padStart(7)} ms  ${share.toFixed(0).padStart(3)} %`,
     );
   }
+  if (p.nodeCoreModules.length > 0) lines.push(`  (Node core: ${p.nodeCoreModules.join(', ')})`);
   if (p.otherPackages.length > 0) lines.push(`  (other: ${p.otherPackages.join(', ')})`);
   return lines;
 }

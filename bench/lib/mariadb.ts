@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 
+/** A connection to the server of `serverUrl`, and to its database when the URL names one. */
 async function connectToServer(serverUrl: string): Promise<Connection> {
   const url = new URL(serverUrl);
+  const database = url.pathname.replace(/^\//, '');
   return createConnection({
     host: url.hostname,
     port: Number(url.port || 3306),
     user: decodeURIComponent(url.username || 'root'),
     password: decodeURIComponent(url.password),
+    ...(database ? { database } : {}),
     connectTimeout: 5000,
   });
 }
@@ -50,15 +53,7 @@ export function databaseUrl(serverUrl: string, name: string): string {
  * table is written (a by-id read does not touch item_tags or the outbox).
  */
 export async function cloneItems(databaseUrlWithName: string, count: number): Promise<string[]> {
-  const url = new URL(databaseUrlWithName);
-  const conn = await createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.replace(/^\//, ''),
-    connectTimeout: 5000,
-  });
+  const conn = await connectToServer(databaseUrlWithName);
   try {
     const [rows] = await conn.query(
       'SELECT owner_id, title, body, tags, status, version, created_at, updated_at FROM items ' +
@@ -93,6 +88,21 @@ export async function cloneItems(databaseUrlWithName: string, count: number): Pr
       );
     }
     return ids;
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Deletes the items `cloneItems` added, so that later scenarios see only the seeded ones. */
+export async function deleteItems(
+  databaseUrlWithName: string,
+  ids: readonly string[],
+): Promise<void> {
+  const conn = await connectToServer(databaseUrlWithName);
+  try {
+    for (let start = 0; start < ids.length; start += 1000) {
+      await conn.query('DELETE FROM items WHERE id IN (?)', [ids.slice(start, start + 1000)]);
+    }
   } finally {
     await conn.end();
   }
