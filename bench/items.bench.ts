@@ -16,6 +16,8 @@ import type { ScenarioResult } from './lib/table';
 /** Keel's req/s as a share of the baseline's (bench/README.md, Items suite). */
 const GOAL_WARM = 0.5;
 const GOAL_COLD = 0.4;
+/** (e): the list on SQLite as a share of the same list on MariaDB (row c). */
+const GOAL_SQLITE_LIST = 0.8;
 
 /** Cache TTL of the Keel instance that serves the cold scenario (the schema's minimum). */
 const COLD_TTL_SECONDS = 1;
@@ -310,20 +312,70 @@ async function listFirstPage(
   keel: KeelProcess,
   reader: string,
 ): Promise<ScenarioResult> {
+  const { run, layers } = await measureList(ctx, 'c', keel, reader);
+  return { ...scenarioResult({ id: 'c', title: 'GET /items?limit=20', keel: run }), layers };
+}
+
+/**
+ * (e) The same list on the embedded profile: a Keel instance on SQLite (in the scratch directory)
+ * and without Redis, with the same number of items written through the API, next to row (c) on
+ * MariaDB as its baseline.
+ */
+async function listOnSqlite(
+  ctx: SuiteContext,
+  onMariadb: Measurement | null,
+): Promise<ScenarioResult> {
+  const embedded = await startKeel({
+    name: 'keel (SQLite)',
+    infra: ctx.infra,
+    settings: ctx.settings,
+    redisKeyPrefix: `${ctx.infra.redisKeyPrefix}sqlite:`,
+    cacheTtlSeconds: 3600,
+    workers: 'inline',
+    database: 'sqlite',
+    inspect: ctx.settings.layers.includes('e'),
+  });
+  ctx.cleanup.add('stop SQLite Keel', () => embedded.child.stop());
+  try {
+    const author = await signUp(embedded.url, 'sqlite-author', ctx.runId);
+    const reader = await signUp(embedded.url, 'sqlite-reader', ctx.runId);
+    await seedItems(embedded, author.accessToken, ctx.settings.items);
+    const { run, layers } = await measureList(ctx, 'e', embedded, reader.accessToken);
+    return {
+      ...scenarioResult({
+        id: 'e',
+        title: 'GET /items?limit=20 on SQLite (baseline: row c, MariaDB)',
+        keel: run,
+        baseline: onMariadb ?? undefined,
+        goal: GOAL_SQLITE_LIST,
+      }),
+      layers,
+    };
+  } finally {
+    await embedded.child.stop();
+  }
+}
+
+async function measureList(
+  ctx: SuiteContext,
+  scenario: string,
+  keel: KeelProcess,
+  reader: string,
+): Promise<{ run: Measurement; layers: string[] | undefined }> {
   const first = await requestJson(`${keel.url}/items?limit=20`, { token: reader, expect: [200] });
   const count = isRecord(first.body) && Array.isArray(first.body.data) ? first.body.data.length : 0;
   if (count !== 20) throw new Error(`GET /items?limit=20 returned ${count} items, expected 20`);
-  progress('c) Keel: GET /items?limit=20');
+  progress(`${scenario}) Keel: GET /items?limit=20`);
   const spec: LoadSpec = {
-    title: 'keel list',
+    title: `keel list (${scenario})`,
     url: keel.url,
     path: '/items?limit=20',
     headers: bearer(reader),
     serverPid: keel.child.pid,
   };
-  const keelRun = await measure(spec, ctx.settings);
-  const layers = await layersOf(ctx, 'c', keel, spec);
-  return { ...scenarioResult({ id: 'c', title: 'GET /items?limit=20', keel: keelRun }), layers };
+  const run = await measure(spec, ctx.settings);
+  const layers = await layersOf(ctx, scenario, keel, spec);
+  return { run, layers };
 }
 
 /** (d) POST /items (Keel only): a transaction with the item, its tags and an outbox row. */
@@ -360,22 +412,25 @@ async function runItems(ctx: SuiteContext): Promise<ScenarioResult[]> {
     inspect: ['a', 'c', 'd'].some((s) => settings.layers.includes(s)),
   });
   ctx.cleanup.add('stop Keel', () => keel.child.stop());
+  const results: ScenarioResult[] = [];
   try {
     const author = await signUp(keel.url, 'author', ctx.runId);
     const reader = await signUp(keel.url, 'reader', ctx.runId);
     // Items are written by one user and read by another, as published items usually are.
     const ids = await seedItems(keel, author.accessToken, settings.items);
-    const results: ScenarioResult[] = [];
     const firstId = ids[0];
     if (!firstId) throw new Error('no items seeded');
     if (wants(settings, 'a')) results.push(await warmById(ctx, keel, reader.accessToken, firstId));
     if (wants(settings, 'b')) results.push(await coldById(ctx, reader.accessToken, ids));
     if (wants(settings, 'c')) results.push(await listFirstPage(ctx, keel, reader.accessToken));
     if (wants(settings, 'd')) results.push(await createItems(ctx, keel, author.accessToken));
-    return results;
   } finally {
     await keel.child.stop();
   }
+  if (wants(settings, 'e')) {
+    results.push(await listOnSqlite(ctx, results.find((r) => r.id === 'c')?.keel ?? null));
+  }
+  return results;
 }
 
 export const itemsSuite: BenchSuite = { name: 'items', run: runItems };

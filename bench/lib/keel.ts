@@ -50,6 +50,11 @@ export interface KeelOptions {
   cacheTtlSeconds: number;
   /** inline: this process runs the outbox relay; off: HTTP only */
   workers: 'inline' | 'off';
+  /**
+   * mariadb (default): the run's database and Redis; sqlite: the embedded profile, SQLite in the
+   * scratch directory and no Redis
+   */
+  database?: 'mariadb' | 'sqlite';
   /** start with the DevTools inspector on a loopback port (for profileLayers) */
   inspect?: boolean;
   /** further settings for this instance (e.g. REALTIME_RATE_LIMIT); they override the defaults */
@@ -85,9 +90,13 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
       NODE_ENV: 'production',
       HOST: LOOPBACK,
       PORT: String(port),
-      DATABASE_URL: infra.databaseUrl,
-      REDIS_URL: infra.redisUrl,
-      REDIS_KEY_PREFIX: options.redisKeyPrefix,
+      ...(options.database === 'sqlite'
+        ? { SQLITE_PATH: join(infra.scratchDir, `${options.name.replace(/\W/g, '_')}.sqlite`) }
+        : {
+            DATABASE_URL: infra.databaseUrl,
+            REDIS_URL: infra.redisUrl,
+            REDIS_KEY_PREFIX: options.redisKeyPrefix,
+          }),
       JWT_SECRET: infra.jwtSecret,
       JWT_ISSUER,
       JWT_AUDIENCE,
