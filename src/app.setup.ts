@@ -52,7 +52,9 @@ export function configureApp(app: NestExpressApplication): void {
     credentials: true,
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
   });
-  app.use(cookieParser());
+  // Only /auth reads a cookie (the refresh token, scoped to /auth): parsing the Cookie header of
+  // every other request produced nothing.
+  app.use('/auth', cookieParser());
   app.use(jsonBodyMiddleware(http.bodyLimit));
   app.useGlobalPipes(createValidationPipe());
 

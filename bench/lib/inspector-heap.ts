@@ -67,7 +67,8 @@ export class HeapInspector {
     return new HeapInspector(socket);
   }
 
-  private call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  /** One DevTools-protocol command (also used by cpu-layers.ts for the Profiler domain). */
+  call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -50,6 +50,13 @@ export interface KeelOptions {
   cacheTtlSeconds: number;
   /** inline: this process runs the outbox relay; off: HTTP only */
   workers: 'inline' | 'off';
+  /**
+   * mariadb (default): the run's database and Redis; sqlite: the embedded profile, SQLite in the
+   * scratch directory and no Redis
+   */
+  database?: 'mariadb' | 'sqlite';
+  /** start with the DevTools inspector on a loopback port (for profileLayers) */
+  inspect?: boolean;
   /** further settings for this instance (e.g. REALTIME_RATE_LIMIT); they override the defaults */
   env?: Record<string, string>;
 }
@@ -57,6 +64,8 @@ export interface KeelOptions {
 export interface KeelProcess {
   url: string;
   child: ManagedChild;
+  /** the DevTools inspector's loopback port, when the run profiles layers (BENCH_LAYERS) */
+  inspectPort: number | null;
 }
 
 /** The environment of a Keel process: a clean one, only what is listed here reaches Keel. */
@@ -67,9 +76,13 @@ function keelEnv(options: KeelOptions, port: number): NodeJS.ProcessEnv {
     NODE_ENV: 'production',
     HOST: LOOPBACK,
     PORT: String(port),
-    DATABASE_URL: infra.databaseUrl,
-    REDIS_URL: infra.redisUrl,
-    REDIS_KEY_PREFIX: options.redisKeyPrefix,
+    ...(options.database === 'sqlite'
+      ? { SQLITE_PATH: join(infra.scratchDir, `${options.name.replace(/\W/g, '_')}.sqlite`) }
+      : {
+          DATABASE_URL: infra.databaseUrl,
+          REDIS_URL: infra.redisUrl,
+          REDIS_KEY_PREFIX: options.redisKeyPrefix,
+        }),
     JWT_SECRET: infra.jwtSecret,
     JWT_ISSUER,
     JWT_AUDIENCE,
@@ -118,6 +131,9 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
     mkdirSync(settings.cpuProfileDir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);
   }
+  // An inspector nobody is attached to costs nothing measurable; sessions attach per profiled run.
+  const inspectPort = options.inspect ? await freePort() : null;
+  if (inspectPort !== null) execArgv.push(`--inspect=${LOOPBACK}:${inspectPort}`);
   const child = ManagedChild.start({
     name: options.name,
     args: [...execArgv, join(settings.repoRoot, 'dist', 'main.js')],
@@ -132,7 +148,7 @@ export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
     throw error;
   }
   progress(`${options.name} ready on ${url}`);
-  return { url, child };
+  return { url, child, inspectPort };
 }
 
 export interface SignedIn {

@@ -105,15 +105,19 @@ export async function measure(spec: LoadSpec, settings: BenchSettings): Promise<
   }
 }
 
-/** A measurement counts only if every request got a 2xx answer. */
-export function problemsOf(m: Measurement): string | null {
+/**
+ * A measurement counts only if every request got a 2xx answer, or, for a scenario that measures
+ * an error answer, exactly `expectedStatus`.
+ */
+export function problemsOf(m: Measurement, expectedStatus?: number): string | null {
   if (m.requests === 0) return 'no requests completed';
-  if (m.errors > 0 || m.non2xx > 0) {
-    const codes = Object.entries(m.statusCodes)
-      .filter(([code]) => !code.startsWith('2'))
-      .map(([code, n]) => `${n}x${code}`)
-      .join(' ');
-    return `${m.non2xx} non-2xx${codes ? ` (${codes})` : ''}, ${m.errors} errors`;
+  const unexpected = Object.entries(m.statusCodes).filter(([code]) =>
+    expectedStatus === undefined ? !code.startsWith('2') : code !== String(expectedStatus),
+  );
+  if (m.errors > 0 || unexpected.length > 0) {
+    const codes = unexpected.map(([code, n]) => `${n}x${code}`).join(' ');
+    const count = unexpected.reduce((sum, [, n]) => sum + n, 0);
+    return `${count} unexpected${codes ? ` (${codes})` : ''}, ${m.errors} errors`;
   }
   return null;
 }

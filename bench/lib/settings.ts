@@ -6,8 +6,10 @@ export interface BenchSettings {
   /** seconds of warm-up before each measured run (same connections, not recorded) */
   warmup: number;
   connections: number;
-  /** published items seeded for the by-id scenarios */
+  /** published items seeded through the API for the by-id scenarios */
   items: number;
+  /** distinct item ids the cold scenario walks (the seeded items plus copies made in SQL) */
+  coldIds: number;
   /** only these scenario ids (a, b, c, d, e); empty means all */
   scenarios: string[];
   /** MariaDB server (no database part); a database is created and dropped on it */
@@ -15,6 +17,11 @@ export interface BenchSettings {
   redisUrl: string;
   /** LOG_LEVEL of the Keel processes */
   keelLogLevel: string;
+  /**
+   * scenarios (ids) that get a second, profiled run printing CPU per request by layer
+   * (BENCH_LAYERS, default a,b; "none" for none); Keel then runs with --inspect on the loopback
+   */
+  layers: string[];
   /** when set, Keel runs with --cpu-prof and writes its profiles here */
   cpuProfileDir: string | null;
   skipBuild: boolean;
@@ -51,6 +58,7 @@ export function readSettings(): BenchSettings {
     warmup: positiveInt('BENCH_WARMUP', 2, 60),
     connections: positiveInt('BENCH_CONNECTIONS', 10, 1000),
     items: positiveInt('BENCH_ITEMS', 2000, 100_000),
+    coldIds: positiveInt('BENCH_COLD_IDS', 30_000, 1_000_000),
     scenarios: (process.env.BENCH_SCENARIOS ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
@@ -61,6 +69,10 @@ export function readSettings(): BenchSettings {
     ]),
     redisUrl: localUrl('BENCH_REDIS_URL', 'redis://127.0.0.1:6379', ['redis:']),
     keelLogLevel: process.env.BENCH_KEEL_LOG_LEVEL?.trim() || 'warn',
+    layers: (process.env.BENCH_LAYERS ?? 'a,b')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s.length > 0 && s !== 'none'),
     cpuProfileDir: profileDir ? resolve(profileDir) : null,
     skipBuild: process.env.BENCH_SKIP_BUILD === '1',
     repoRoot: resolve(__dirname, '..', '..'),

@@ -33,6 +33,12 @@ export function scenarioResult(input: {
   baseline?: Measurement;
   goal?: number;
   notes?: string[];
+  /** why the run does not measure what its row claims (the verdict is then 'invalid') */
+  invalidBecause?: string;
+  /** most server CPU per request Keel may use (ms), judged with the ratio goal when both are set */
+  cpuGoal?: { ms: number; why: string };
+  /** the status every request must get, for a scenario that measures an error answer */
+  expectedStatus?: number;
 }): ScenarioResult {
   const baseline = input.baseline ?? null;
   const goal = input.goal ?? null;
@@ -47,16 +53,28 @@ export function scenarioResult(input: {
     `server CPU per request: Keel ${cpu(input.keel)}` +
       (baseline ? `, baseline ${cpu(baseline)}` : ''),
   );
-  const keelProblems = problemsOf(input.keel);
+  const keelProblems = problemsOf(input.keel, input.expectedStatus);
   const baselineProblems = baseline ? problemsOf(baseline) : null;
   if (keelProblems) notes.push(`Keel run invalid: ${keelProblems}`);
   if (baselineProblems) notes.push(`baseline run invalid: ${baselineProblems}`);
+  if (input.invalidBecause) notes.push(`run invalid: ${input.invalidBecause}`);
+  const judged: boolean[] = [];
+  if (goal !== null && ratio !== null) judged.push(ratio >= goal);
+  if (input.cpuGoal) {
+    const used = input.keel.serverCpuMsPerRequest;
+    const met = used !== null && used <= input.cpuGoal.ms;
+    judged.push(met);
+    notes.push(
+      `CPU goal: at most ${input.cpuGoal.ms.toFixed(3)} ms per request (${input.cpuGoal.why}): ` +
+        (met ? 'pass' : 'fail'),
+    );
+  }
   const verdict =
-    keelProblems || baselineProblems
+    keelProblems || baselineProblems || input.invalidBecause
       ? 'invalid'
-      : goal === null || ratio === null
+      : judged.length === 0
         ? '-'
-        : ratio >= goal
+        : judged.every(Boolean)
           ? 'pass'
           : 'fail';
   return {

@@ -12,6 +12,8 @@ export interface ScenarioResult {
   /** 'pass' | 'fail' against the goal, '-' without one, 'invalid' when a run had errors */
   verdict: 'pass' | 'fail' | '-' | 'invalid';
   notes: string[];
+  /** CPU per request by layer, from a profiled run of the same load (BENCH_LAYERS) */
+  layers?: string[];
 }
 
 const fixed = (n: number, digits: number): string => n.toFixed(digits);
@@ -60,5 +62,6 @@ export function formatTable(results: ScenarioResult[]): string {
     rule,
     ...rows.slice(1).map(line),
     ...(notes.length ? ['', ...notes] : []),
+    ...results.flatMap((r) => (r.layers ? ['', ...r.layers] : [])),
   ].join('\n');
 }

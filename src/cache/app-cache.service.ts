@@ -3,9 +3,14 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import type { AppConfig } from '../config/configuration';
+import { CacheInvalidationBus } from './cache-invalidation.bus';
+import { NearCache } from './near-cache';
 
 export interface CacheStats {
+  /** every hit, the near cache's included */
   hits: number;
+  /** hits served by the near cache alone */
+  nearHits: number;
   misses: number;
   errors: number;
 }
@@ -17,6 +22,11 @@ const RETRY_MS = 1000;
  * store (Redis) errors or is slow, reads fall through to the database and writes are skipped; both
  * are logged and counted. Invalidations that fail are retried in the background until the store
  * answers again, so a stale entry cannot outlive a Redis outage by more than the retry interval.
+ *
+ * In front of the store sits the near cache (this process's memory, CACHE_NEAR_TTL_MS), used only
+ * while the invalidation bus is live: an invalidation here clears it at once, one in another
+ * process reaches it through the bus, and one missed while the bus is down cannot matter because
+ * the near cache is bypassed and cleared then.
  */
 @Injectable()
 export class AppCache implements OnModuleDestroy {
@@ -24,16 +34,52 @@ export class AppCache implements OnModuleDestroy {
   private readonly timeoutMs: number;
   private readonly pendingDeletes = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
-  readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
+  private readonly near: NearCache;
+  readonly stats: CacheStats = { hits: 0, nearHits: 0, misses: 0, errors: 0 };
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly bus: CacheInvalidationBus,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
-    this.timeoutMs = config.get('cache', { infer: true }).timeoutMs;
+    const settings = config.get('cache', { infer: true });
+    this.timeoutMs = settings.timeoutMs;
+    this.near = new NearCache(settings.nearTtlMs, settings.nearEntries);
+    bus.listen((keys) => (keys === 'all' ? this.near.clear() : this.near.invalidate(keys)));
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
+  /**
+   * The cached value of `key`, else `load()`'s, which is then cached for `ttlMs` (null: nothing to
+   * cache). A value read before an invalidation of `key` is returned but not cached.
+   */
+  async getOrLoad<T extends object>(
+    key: string,
+    ttlMs: number,
+    load: () => Promise<T | null>,
+  ): Promise<T | null> {
+    const useNear = this.near.enabled && this.bus.live;
+    if (useNear) {
+      const near = this.near.get<T>(key);
+      if (near !== undefined) {
+        this.stats.hits += 1;
+        this.stats.nearHits += 1;
+        return near;
+      }
+    }
+    const ticket = this.near.begin();
+    const stored = await this.get<T>(key);
+    if (stored !== undefined) {
+      if (useNear && !this.near.isStale(key, ticket)) this.near.set(key, stored);
+      return stored;
+    }
+    const loaded = await load();
+    if (loaded === null || this.near.isStale(key, ticket)) return loaded;
+    if (useNear) this.near.set(key, loaded);
+    await this.set(key, loaded, ttlMs);
+    return loaded;
+  }
+
+  private async get<T>(key: string): Promise<T | undefined> {
     if (this.pendingDeletes.has(key)) return undefined;
     try {
       const value = await this.withTimeout(this.cache.get<T>(key));
@@ -49,7 +95,7 @@ export class AppCache implements OnModuleDestroy {
     }
   }
 
-  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+  private async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     if (this.pendingDeletes.has(key)) return;
     try {
       await this.withTimeout(this.cache.set(key, value, ttlMs));
@@ -58,10 +104,14 @@ export class AppCache implements OnModuleDestroy {
     }
   }
 
-  /** Removes keys; a failure is retried until the store answers (and reads skip the key meanwhile). */
+  /**
+   * Removes keys, here at once and in the other processes' near caches through the bus; a failure
+   * is retried until the store answers (and reads skip the key meanwhile).
+   */
   async del(...keys: string[]): Promise<void> {
+    this.near.invalidate(keys);
     try {
-      await this.withTimeout(this.cache.mdel(keys));
+      await this.withTimeout(Promise.all([this.cache.mdel(keys), this.bus.publish(keys)]));
       keys.forEach((k) => this.pendingDeletes.delete(k));
     } catch (error) {
       this.failed('del', error);

@@ -31,7 +31,14 @@ export interface AppConfig {
       }
     | { type: 'sqlite'; path: string; migrationsRun: boolean };
   redis: { url: string; keyPrefix: string } | null;
-  cache: { timeoutMs: number; ttlSeconds: number; memoryEntries: number };
+  cache: {
+    timeoutMs: number;
+    ttlSeconds: number;
+    memoryEntries: number;
+    /** in-process tier in front of the store: entry lifetime (0 = off) and size */
+    nearTtlMs: number;
+    nearEntries: number;
+  };
   outbox: { sweepMs: number; retentionHours: number };
   /** The search-index queue: attempts per job and the first exponential backoff delay. */
   searchQueue: { attempts: number; backoffMs: number };
@@ -186,6 +193,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       timeoutMs: env.CACHE_TIMEOUT_MS ?? 250,
       ttlSeconds: env.CACHE_TTL_SECONDS ?? 300,
       memoryEntries: env.CACHE_MEMORY_ENTRIES ?? 50_000,
+      nearTtlMs: env.CACHE_NEAR_TTL_MS ?? 1000,
+      nearEntries: env.CACHE_NEAR_ENTRIES ?? 10_000,
     },
     outbox: {
       sweepMs: env.OUTBOX_SWEEP_MS ?? 1000,

@@ -99,6 +99,8 @@ export class EnvironmentVariables {
   @OptionalInt(10, 10000) CACHE_TIMEOUT_MS?: number;
   @OptionalInt(1, 86400) CACHE_TTL_SECONDS?: number;
   @OptionalInt(100, 10000000) CACHE_MEMORY_ENTRIES?: number;
+  @OptionalInt(0, 60000) CACHE_NEAR_TTL_MS?: number;
+  @OptionalInt(100, 1000000) CACHE_NEAR_ENTRIES?: number;
 
   @IsOptional() @IsIn(['inline', 'off']) WORKERS?: 'inline' | 'off';
   @OptionalInt(50, 600000) OUTBOX_SWEEP_MS?: number;

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/configuration';
+import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
 import { CacheStore } from '../cache/cache-store';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
@@ -17,7 +18,14 @@ export class ProfileModule {
       global: true,
       imports: [RedisModule.forRoot(config)],
       providers: profileProviders(config),
-      exports: [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, OutboxWakeSignal],
+      exports: [
+        CacheStore,
+        CacheInvalidationBus,
+        RateLimitStorage,
+        DeliveryLedger,
+        RealtimeTransport,
+        OutboxWakeSignal,
+      ],
     };
   }
 }

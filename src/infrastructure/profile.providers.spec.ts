@@ -1,8 +1,11 @@
 import type { ClassProvider, Provider } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
 import { CacheStore } from '../cache/cache-store';
+import { LocalInvalidationBus } from '../cache/local-invalidation.bus';
 import { MemoryCacheStore } from '../cache/memory-cache.store';
 import { RedisCacheStore } from '../cache/redis-cache.store';
+import { RedisInvalidationBus } from '../cache/redis-invalidation.bus';
 import { loadConfig } from '../config/configuration';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
@@ -31,7 +34,14 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, OutboxWakeSignal];
+  const ports = [
+    CacheStore,
+    CacheInvalidationBus,
+    RateLimitStorage,
+    DeliveryLedger,
+    RealtimeTransport,
+    OutboxWakeSignal,
+  ];
 
   it.each([
     [
@@ -39,6 +49,7 @@ describe('profile providers', () => {
       embedded,
       [
         MemoryCacheStore,
+        LocalInvalidationBus,
         ThrottlerStorageService,
         MemoryDeliveryLedger,
         InProcessRealtimeTransport,
@@ -50,6 +61,7 @@ describe('profile providers', () => {
       fullStack,
       [
         RedisCacheStore,
+        RedisInvalidationBus,
         RedisRateLimitStorage,
         RedisDeliveryLedger,
         RedisRealtimeTransport,

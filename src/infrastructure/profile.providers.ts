@@ -1,9 +1,12 @@
 import { BullModule } from '@nestjs/bull';
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
 import { CacheStore } from '../cache/cache-store';
+import { LocalInvalidationBus } from '../cache/local-invalidation.bus';
 import { MemoryCacheStore } from '../cache/memory-cache.store';
 import { RedisCacheStore } from '../cache/redis-cache.store';
+import { RedisInvalidationBus } from '../cache/redis-invalidation.bus';
 import type { AppConfig } from '../config/configuration';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
@@ -29,6 +32,7 @@ import { RedisConnections } from './redis/redis-connections';
  * | port               | embedded                                   | full stack               |
  * | ------------------ | ------------------------------------------ | ------------------------ |
  * | CacheStore         | MemoryCacheStore (bounded map)             | RedisCacheStore          |
+ * | CacheInvalidationBus | LocalInvalidationBus (nobody to tell)    | RedisInvalidationBus     |
  * | RateLimitStorage   | @nestjs/throttler's in-memory storage      | RedisRateLimitStorage    |
  * | DeliveryLedger     | MemoryDeliveryLedger                       | RedisDeliveryLedger      |
  * | RealtimeTransport  | InProcessRealtimeTransport                 | RedisRealtimeTransport   |
@@ -42,6 +46,10 @@ export function profileProviders(config: AppConfig): Provider[] {
   const redis = usesRedis(config);
   return [
     { provide: CacheStore, useClass: redis ? RedisCacheStore : MemoryCacheStore },
+    {
+      provide: CacheInvalidationBus,
+      useClass: redis ? RedisInvalidationBus : LocalInvalidationBus,
+    },
     {
       provide: RateLimitStorage,
       useClass: redis ? RedisRateLimitStorage : ThrottlerStorageService,

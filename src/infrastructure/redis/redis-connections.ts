@@ -23,6 +23,16 @@ const ROLES = {
   'rate-limit': { ...failFast, lazyConnect: true, connectTimeout: 2000, commandTimeout: 500 },
   /** The realtime delivery ledger; a failure leaves the event to the outbox's retry. */
   ledger: failFast,
+  /**
+   * The near cache's invalidation subscriber: reconnects by itself; the bus subscribes again on
+   * each `ready` and treats the time in between as "might have missed something".
+   */
+  'cache-sub': {
+    connectTimeout: 2000,
+    autoResubscribe: false,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(times * 200, 2000),
+  },
   /** Readiness PING. */
   health: { ...failFast, lazyConnect: true, connectTimeout: 1500 },
   /** Outbox wake-ups after a commit; a failed one leaves the rows to the relay's sweep. */

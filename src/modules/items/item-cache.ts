@@ -20,12 +20,9 @@ export class ItemCache {
     return `item:${id}`;
   }
 
-  get(id: string): Promise<ItemDto | undefined> {
-    return this.cache.get<ItemDto>(ItemCache.key(id));
-  }
-
-  set(item: ItemDto): Promise<void> {
-    return this.cache.set(ItemCache.key(item.id), item, this.ttlMs);
+  /** The cached item, else `load()`'s (cached unless null). */
+  getOrLoad(id: string, load: () => Promise<ItemDto | null>): Promise<ItemDto | null> {
+    return this.cache.getOrLoad(ItemCache.key(id), this.ttlMs, load);
   }
 
   invalidate(id: string): Promise<void> {

@@ -116,14 +116,11 @@ export class ItemsService {
 
   /** Reads one item through the cache; an item the viewer may not read does not exist for them. */
   async get(viewer: AuthUser, id: string): Promise<ItemDto> {
-    let item = await this.cache.get(id);
-    if (!item) {
+    const item = await this.cache.getOrLoad(id, async () => {
       const entity = await this.items.findLiveById(id);
-      if (!entity) throw new ItemNotFound();
-      item = toItemDto(entity);
-      await this.cache.set(item);
-    }
-    if (!canRead(viewer, item)) throw new ItemNotFound();
+      return entity ? toItemDto(entity) : null;
+    });
+    if (!item || !canRead(viewer, item)) throw new ItemNotFound();
     return item;
   }
 

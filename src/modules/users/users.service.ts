@@ -94,13 +94,10 @@ export class UsersService {
    * cached; every change to a user invalidates the entry before the change is acknowledged.
    */
   async findActiveAccount(id: string): Promise<ActiveAccount | null> {
-    const cached = await this.cache.get<ActiveAccount>(authUserKey(id));
-    if (cached) return cached;
-    const user = await this.users.findActiveById(id);
-    if (!user) return null;
-    const account = toAccount(user);
-    await this.cache.set(authUserKey(id), account, this.cacheTtlMs);
-    return account;
+    return this.cache.getOrLoad(authUserKey(id), this.cacheTtlMs, async () => {
+      const user = await this.users.findActiveById(id);
+      return user ? toAccount(user) : null;
+    });
   }
 
   /** Moves the account's sessions cut-off to now: every token issued before stops working. */
