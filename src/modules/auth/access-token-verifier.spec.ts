@@ -3,6 +3,8 @@ import { JwtService, JwtSignOptions } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { AuthUser } from '../../common/auth/role';
 import { AppConfig, loadConfig } from '../../config/configuration';
+import type { TransactionRunner } from '../../database/transaction-runner';
+import type { OutboxRepository } from '../outbox/outbox.repository';
 import { ActiveAccount, UsersService } from '../users/users.service';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -46,10 +48,13 @@ describe('AccessTokenVerifier', () => {
     accounts = new Map([[alice.id, { user: alice, sessionsValidAfter: null }]]);
     const users = {
       findActiveAccount: (id: string) => Promise.resolve(accounts.get(id) ?? null),
+      attachSessions: () => undefined,
     } as unknown as UsersService;
     const sessions = new SessionsService(
       users,
       {} as RefreshTokensRepository,
+      {} as TransactionRunner,
+      {} as OutboxRepository,
       new ConfigService<AppConfig, true>(config),
     );
     const jwt = new JwtService({

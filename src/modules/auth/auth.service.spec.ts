@@ -1,7 +1,12 @@
 import { ConfigService } from '@nestjs/config';
+import type { EntityManager } from 'typeorm';
 import { JwtService } from '@nestjs/jwt';
 import { AuthUser } from '../../common/auth/role';
 import { AppConfig, loadConfig } from '../../config/configuration';
+import type { TransactionRunner } from '../../database/transaction-runner';
+import type { NewOutboxEvent } from '../outbox/outbox.event';
+import type { OutboxRepository } from '../outbox/outbox.repository';
+import type { SessionsCutOff } from '../users/sessions-cut-off';
 import { ActiveAccount, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { TokensDto } from './dto/auth.dto';
@@ -24,17 +29,24 @@ class FakeRefreshTokens implements Pick<RefreshTokensRepository, keyof RefreshTo
     if (row) row.usedAt = at;
     return Promise.resolve(Boolean(row));
   }
-  revokeFamily(familyId: string, at: Date): Promise<void> {
-    this.rows
-      .filter((r) => r.familyId === familyId && !r.revokedAt)
-      .forEach((r) => (r.revokedAt = at));
-    return Promise.resolve();
+  revokeFamily(_m: EntityManager, familyId: string, at: Date): Promise<number> {
+    const open = this.rows.filter((r) => r.familyId === familyId && !r.revokedAt);
+    open.forEach((r) => (r.revokedAt = at));
+    return Promise.resolve(open.length);
   }
-  revokeAllForUser(userId: string, at: Date): Promise<void> {
-    this.rows.filter((r) => r.userId === userId && !r.revokedAt).forEach((r) => (r.revokedAt = at));
-    return Promise.resolve();
+  countRevoked(_m: EntityManager, familyId: string): Promise<number> {
+    return Promise.resolve(this.rows.filter((r) => r.familyId === familyId && r.revokedAt).length);
+  }
+  openFamiliesOf(_m: EntityManager, userId: string): Promise<string[]> {
+    const open = this.rows.filter((r) => r.userId === userId && !r.revokedAt);
+    return Promise.resolve([...new Set(open.map((r) => r.familyId))]);
   }
 }
+
+/** Runs the unit of work at once; the fake repositories ignore the manager. */
+const inline = {
+  run: <T>(work: (m: EntityManager) => Promise<T>) => work({} as EntityManager),
+} as TransactionRunner;
 
 const alice: AuthUser = {
   id: '3f1c1f1e-2f47-4f8e-9d4b-6c1f0a6f8b11',
@@ -44,6 +56,7 @@ const alice: AuthUser = {
 
 describe('AuthService and its sessions', () => {
   let tokens: FakeRefreshTokens;
+  let appended: NewOutboxEvent[];
   let accounts: Map<string, ActiveAccount>;
   let service: AuthService;
   let config: AppConfig;
@@ -51,15 +64,18 @@ describe('AuthService and its sessions', () => {
   beforeEach(() => {
     config = loadConfig({ JWT_SECRET: 's'.repeat(40), REFRESH_TOKEN_TTL: '3600' });
     tokens = new FakeRefreshTokens();
+    appended = [];
+    let attached: SessionsCutOff | null = null;
     accounts = new Map([[alice.id, { user: alice, sessionsValidAfter: null }]]);
     const users = {
       verifyCredentials: (email: string, password: string) =>
         Promise.resolve(email === alice.email && password === 'right-password' ? alice : null),
       findActiveAccount: (id: string) => Promise.resolve(accounts.get(id) ?? null),
-      cutOffSessions: (id: string) => {
+      attachSessions: (sessions: SessionsCutOff) => (attached = sessions),
+      cutOffSessions: async (id: string) => {
         const account = accounts.get(id);
         if (account) account.sessionsValidAfter = Date.now();
-        return Promise.resolve();
+        await attached?.endAllIn({} as EntityManager, id, new Date(), 'logout-all');
       },
     } as unknown as UsersService;
     const jwt = new JwtService({
@@ -70,6 +86,13 @@ describe('AuthService and its sessions', () => {
     const sessions = new SessionsService(
       users,
       tokens as unknown as RefreshTokensRepository,
+      inline,
+      {
+        append: (_m: EntityManager, event: NewOutboxEvent) => {
+          appended.push(event);
+          return Promise.resolve();
+        },
+      } as unknown as OutboxRepository,
       settings,
     );
     service = new AuthService(users, sessions, jwt, settings);
@@ -111,6 +134,15 @@ describe('AuthService and its sessions', () => {
     await refusedRefresh(first.refreshToken);
     expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
     await refusedRefresh(second.refreshToken);
+    // One event for the family: the second refusal found nothing left to revoke.
+    expect(appended).toEqual([
+      {
+        type: 'session.revoked',
+        aggregateId: tokens.rows[0]?.familyId,
+        version: 2,
+        payload: { familyId: tokens.rows[0]?.familyId, userId: alice.id, reason: 'reuse-detected' },
+      },
+    ]);
   });
 
   it('refuses an expired refresh token', async () => {
@@ -135,6 +167,12 @@ describe('AuthService and its sessions', () => {
     const b2 = await service.refresh(b.refreshToken);
     await service.logoutAll(alice);
     await refusedRefresh(b2.refreshToken);
+    const [familyA, familyB] = [tokens.rows[0]?.familyId, tokens.rows[1]?.familyId];
+    expect(appended.map((e) => [e.aggregateId, e.version, e.payload])).toEqual([
+      [familyA, 1, { familyId: familyA, userId: alice.id, reason: 'logout' }],
+      [familyB, 2, { familyId: familyB, userId: alice.id, reason: 'logout-all' }],
+    ]);
+    expect(JSON.stringify(appended)).not.toMatch(/tokenHash|[0-9a-f]{64}/);
   });
 
   it('refuses a refresh token issued before the sessions cut-off and ends its family', async () => {

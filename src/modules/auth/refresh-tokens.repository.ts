@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -30,15 +30,39 @@ export class RefreshTokensRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async revokeFamily(familyId: string, at: Date): Promise<void> {
-    await this.tx.run((m) =>
-      m.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: at }),
+  /** Revokes the family's tokens not revoked yet, in the caller's transaction; how many it did. */
+  async revokeFamily(m: EntityManager, familyId: string, at: Date): Promise<number> {
+    const result = await m.update(
+      RefreshTokenEntity,
+      { familyId, revokedAt: IsNull() },
+      { revokedAt: at },
     );
+    return result.affected ?? 0;
   }
 
-  async revokeAllForUser(userId: string, at: Date): Promise<void> {
-    await this.tx.run((m) =>
-      m.update(RefreshTokenEntity, { userId, revokedAt: IsNull() }, { revokedAt: at }),
-    );
+  /**
+   * How many tokens of the family are revoked: grows with each revocation that revoked something,
+   * so it versions the family's session.revoked events. Read with a lock on MySQL (the latest
+   * committed rows, not the transaction's snapshot).
+   */
+  async countRevoked(m: EntityManager, familyId: string): Promise<number> {
+    const qb = m
+      .createQueryBuilder(RefreshTokenEntity, 't')
+      .where('t.familyId = :familyId', { familyId })
+      .andWhere('t.revokedAt IS NOT NULL');
+    if (m.connection.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
+    return qb.getCount();
+  }
+
+  /** The families of the user that still have a token not revoked (live or used). */
+  async openFamiliesOf(m: EntityManager, userId: string): Promise<string[]> {
+    const rows = await m
+      .createQueryBuilder(RefreshTokenEntity, 't')
+      .select('t.familyId', 'familyId')
+      .distinct(true)
+      .where('t.userId = :userId', { userId })
+      .andWhere('t.revokedAt IS NULL')
+      .getRawMany<{ familyId: string }>();
+    return rows.map((row) => row.familyId);
   }
 }

@@ -3,10 +3,15 @@ import { ConfigService } from '@nestjs/config';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AuthUser } from '../../common/auth/role';
 import type { AppConfig } from '../../config/configuration';
+import type { EntityManager } from 'typeorm';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import type { AccountSessionsEndReason, SessionsCutOff } from '../users/sessions-cut-off';
 import { UsersService } from '../users/users.service';
 import { RefreshTokenInvalid } from './auth.exceptions';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import type { SessionEndReason, SessionRevokedPayload } from './session.events';
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
@@ -30,16 +35,19 @@ export interface RotatedSession {
  * password change). What counts as a live session is decided here and nowhere else.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements SessionsCutOff {
   private readonly logger = new Logger(SessionsService.name);
   private readonly refreshTtlMs: number;
 
   constructor(
     private readonly users: UsersService,
     private readonly refreshTokens: RefreshTokensRepository,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxRepository,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.refreshTtlMs = config.get('auth', { infer: true }).refreshTtlSeconds * 1000;
+    users.attachSessions(this);
   }
 
   /** Opens a session for a user who just proved who they are; returns its first refresh token. */
@@ -56,7 +64,7 @@ export class SessionsService {
     const now = new Date();
     if (!token) throw new RefreshTokenInvalid();
     if (token.usedAt || token.revokedAt) {
-      await this.refreshTokens.revokeFamily(token.familyId, now);
+      await this.endFamily(token, 'reuse-detected', now);
       this.logger.warn({
         event: 'auth.refresh.reuse',
         userId: token.userId,
@@ -68,12 +76,12 @@ export class SessionsService {
 
     const user = await this.liveUser(token.userId, { atMs: token.createdAt.getTime(), inMs: 1 });
     if (!user) {
-      await this.refreshTokens.revokeFamily(token.familyId, now);
+      await this.endFamily(token, 'account-unavailable', now);
       throw new RefreshTokenInvalid();
     }
     if (!(await this.refreshTokens.markUsedIfFresh(token.id, now))) {
       // Lost a race with another refresh of the same token: that is reuse too.
-      await this.refreshTokens.revokeFamily(token.familyId, now);
+      await this.endFamily(token, 'reuse-detected', now);
       throw new RefreshTokenInvalid();
     }
     return { user, refreshToken: await this.issue(user.id, token.familyId) };
@@ -82,13 +90,27 @@ export class SessionsService {
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
   async end(presented: string): Promise<void> {
     const token = await this.refreshTokens.findByHash(sha256(presented));
-    if (token) await this.refreshTokens.revokeFamily(token.familyId, new Date());
+    if (token) await this.endFamily(token, 'logout', new Date());
   }
 
-  /** Ends every session: refresh tokens are revoked and access tokens issued so far are refused. */
-  async endAll(userId: string): Promise<void> {
-    await this.refreshTokens.revokeAllForUser(userId, new Date());
-    await this.users.cutOffSessions(userId);
+  /**
+   * Ends every session: refresh tokens are revoked and access tokens issued so far are refused, in
+   * the account's transaction (which calls endAllIn back).
+   */
+  endAll(userId: string): Promise<void> {
+    return this.users.cutOffSessions(userId);
+  }
+
+  /** Revokes every open family of the user in the caller's transaction, one event per family. */
+  async endAllIn(
+    m: EntityManager,
+    userId: string,
+    at: Date,
+    reason: AccountSessionsEndReason,
+  ): Promise<void> {
+    for (const familyId of await this.refreshTokens.openFamiliesOf(m, userId)) {
+      await this.revokeFamilyIn(m, { familyId, userId }, reason, at);
+    }
   }
 
   /**
@@ -111,6 +133,31 @@ export class SessionsService {
     const cutOff = account.sessionsValidAfter;
     if (cutOff !== null && issued.atMs < cutOff - (cutOff % issued.inMs)) return null;
     return account.user;
+  }
+
+  private endFamily(token: RefreshTokenEntity, reason: SessionEndReason, at: Date): Promise<void> {
+    return this.tx.run((m) => this.revokeFamilyIn(m, token, reason, at));
+  }
+
+  /** Revokes what is left of a family and, if anything was, records its session.revoked event. */
+  private async revokeFamilyIn(
+    m: EntityManager,
+    family: { familyId: string; userId: string },
+    reason: SessionEndReason,
+    at: Date,
+  ): Promise<void> {
+    if ((await this.refreshTokens.revokeFamily(m, family.familyId, at)) === 0) return;
+    const version = await this.refreshTokens.countRevoked(m, family.familyId);
+    const payload: SessionRevokedPayload = {
+      familyId: family.familyId,
+      userId: family.userId,
+      reason,
+    };
+    await this.outbox.append(
+      m,
+      { type: 'session.revoked', aggregateId: family.familyId, version, payload },
+      at,
+    );
   }
 
   private async issue(userId: string, familyId: string): Promise<string> {

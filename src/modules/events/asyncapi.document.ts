@@ -1,6 +1,10 @@
+import { ROLES } from '../../common/auth/role';
+import { SESSION_END_REASONS } from '../auth/session.events';
 import { ITEM_STATUSES } from '../items/item-status';
 import { ITEM_EVENTS } from '../items/item.events';
 import { CLIENT_MESSAGES, REALTIME_NAMESPACE, SERVER_EVENTS } from '../realtime/realtime.contract';
+import { USER_FIELDS } from '../users/user.events';
+import { BROKER_EVENT_GROUPS } from './broker-events';
 import { CLOUD_EVENT_CONTENT_TYPE, CLOUD_EVENT_SOURCE } from './cloud-event';
 
 type Json = Record<string, unknown>;
@@ -53,6 +57,46 @@ const baseSchemas: Record<string, Json> = {
       },
     },
   },
+  User: {
+    type: 'object',
+    description: 'A user as the admin API returns it: never a password, hash or token.',
+    required: ['id', 'email', 'displayName', 'role', 'isActive', 'createdAt', 'updatedAt'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      email: { type: 'string' },
+      displayName: { type: 'string' },
+      role: { type: 'string', enum: [...ROLES] },
+      isActive: { type: 'boolean' },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  UserEventData: {
+    type: 'object',
+    required: ['user', 'changed'],
+    additionalProperties: false,
+    properties: {
+      user: ref('components/schemas/User'),
+      changed: {
+        type: 'array',
+        description:
+          'The fields the change set; empty on user.registered and user.deleted. "password" says only that it changed.',
+        items: { type: 'string', enum: [...USER_FIELDS] },
+      },
+    },
+  },
+  SessionRevokedData: {
+    type: 'object',
+    description: 'A session (the refresh-token family of one sign-in) ended.',
+    required: ['familyId', 'userId', 'reason'],
+    additionalProperties: false,
+    properties: {
+      familyId: { type: 'string', format: 'uuid' },
+      userId: { type: 'string', format: 'uuid' },
+      reason: { type: 'string', enum: [...SESSION_END_REASONS] },
+    },
+  },
   RealtimeItemEvent: {
     type: 'object',
     required: ['item', 'version'],
@@ -77,8 +121,11 @@ const baseSchemas: Record<string, Json> = {
   },
 };
 
-/** The CloudEvents envelope of one event type, `data` being the item payload. */
-function cloudEventSchema(type: string): Json {
+/** The CloudEvents envelope of one event type, `data` being its module's payload. */
+function cloudEventSchema(
+  type: string,
+  group: { data: string; subject: string; version: string },
+): Json {
   return {
     type: 'object',
     required: [
@@ -98,11 +145,11 @@ function cloudEventSchema(type: string): Json {
       id: { type: 'string', format: 'uuid', description: 'Outbox row id: deduplicate on it.' },
       source: { type: 'string', const: CLOUD_EVENT_SOURCE },
       type: { type: 'string', const: type },
-      subject: { type: 'string', format: 'uuid', description: 'The item id.' },
+      subject: { type: 'string', format: 'uuid', description: group.subject },
       time: { type: 'string', format: 'date-time', description: 'When the change committed.' },
       datacontenttype: { type: 'string', const: 'application/json' },
-      entityversion: { type: 'integer', minimum: 1, description: 'The item version: order on it.' },
-      data: ref('components/schemas/ItemEventData'),
+      entityversion: { type: 'integer', minimum: 1, description: group.version },
+      data: ref(`components/schemas/${group.data}`),
     },
   };
 }
@@ -170,9 +217,12 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
   const channels: Record<string, Json> = {};
   const operations: Record<string, Json> = {};
 
-  for (const type of ITEM_EVENTS) {
+  const brokerEvents = BROKER_EVENT_GROUPS.flatMap((group) =>
+    group.events.map((type) => ({ type, group })),
+  );
+  for (const { type, group } of brokerEvents) {
     const name = `Broker${pascal(type)}`;
-    schemas[`CloudEvent${pascal(type)}`] = cloudEventSchema(type);
+    schemas[`CloudEvent${pascal(type)}`] = cloudEventSchema(type, group);
     messages[name] = {
       name: type,
       title: `${type} (CloudEvents)`,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ITEM_EVENTS, type ItemEvent } from '../items/item.events';
 import { type DomainEventHandler, OnDomainEventAt } from '../outbox/domain-event-handler';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { BrokerConnection } from './broker-connection';
+import { BROKER_EVENTS, type BrokerEvent } from './broker-events';
 import { CLOUD_EVENT_CONTENT_TYPE, toCloudEvent } from './cloud-event';
 
 /**
@@ -11,8 +11,8 @@ import { CLOUD_EVENT_CONTENT_TYPE, toCloudEvent } from './cloud-event';
  * it (so the row is marked published only then). A failure retries the row, same id.
  */
 @Injectable()
-@OnDomainEventAt('rabbitmq', ...ITEM_EVENTS)
-export class RabbitMqEventPublisher implements DomainEventHandler<ItemEvent['type']> {
+@OnDomainEventAt('rabbitmq', ...BROKER_EVENTS)
+export class RabbitMqEventPublisher implements DomainEventHandler<BrokerEvent['type']> {
   constructor(
     private readonly broker: BrokerConnection,
     relay: OutboxRelay,
@@ -24,7 +24,7 @@ export class RabbitMqEventPublisher implements DomainEventHandler<ItemEvent['typ
     return this.broker.connected;
   }
 
-  async handle(event: ItemEvent): Promise<void> {
+  async handle(event: BrokerEvent): Promise<void> {
     const message = toCloudEvent(event);
     await this.broker.publish(event.type, Buffer.from(JSON.stringify(message)), {
       messageId: event.id,

@@ -28,6 +28,10 @@ export class UserEntity {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   sessionsValidAfter!: Date | null;
 
+  /** Raised by every change that emits a user event: its events' order (see user.events.ts). */
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt!: Date;
 

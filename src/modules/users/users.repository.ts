@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { isUniqueViolation } from '../../database/query-errors';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { EntityManager, Repository } from 'typeorm';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { UserEntity } from './user.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
-    private readonly tx: TransactionRunner,
-  ) {}
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
@@ -29,24 +24,29 @@ export class UsersRepository {
     return this.repo.countBy({ role: 'admin', isActive: true });
   }
 
-  /** Inserts the user; false, with nothing written, when another account has the email. */
-  async insertIfEmailFree(user: UserEntity): Promise<boolean> {
-    try {
-      await this.tx.run((m) => m.insert(UserEntity, user));
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+  /** Inserts the user in the caller's transaction; a taken email fails it (a unique violation). */
+  async insert(m: EntityManager, user: UserEntity): Promise<void> {
+    await m.insert(UserEntity, user);
   }
 
-  save(user: UserEntity): Promise<UserEntity> {
-    return this.tx.run((m) => m.save(UserEntity, user));
+  /**
+   * The user, read in the caller's transaction and, on MySQL, locked until it ends: its version
+   * and events follow the order of the writes. (SQLite runs one transaction at a time already.)
+   */
+  findForUpdate(m: EntityManager, id: string): Promise<UserEntity | null> {
+    const locks = m.connection.options.type !== 'better-sqlite3';
+    return m.findOne(UserEntity, {
+      where: { id },
+      ...(locks ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
   }
 
-  async deleteById(id: string): Promise<boolean> {
-    const result = await this.tx.run((m) => m.delete(UserEntity, { id }));
-    return (result.affected ?? 0) > 0;
+  save(m: EntityManager, user: UserEntity): Promise<UserEntity> {
+    return m.save(UserEntity, user);
+  }
+
+  async delete(m: EntityManager, id: string): Promise<void> {
+    await m.delete(UserEntity, { id });
   }
 
   /** Keyset page ordered by (createdAt, id), oldest first: stable while rows are added. */

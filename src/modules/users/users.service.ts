@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { AppCache } from '../../cache/app-cache.service';
 import { AuthUser, Role } from '../../common/auth/role';
 import type { AppConfig } from '../../config/configuration';
-import { isForeignKeyViolation } from '../../database/query-errors';
+import { isForeignKeyViolation, isUniqueViolation } from '../../database/query-errors';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { Page } from '../../common/pagination/cursor';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -19,6 +22,8 @@ import {
   UserNotFound,
   WrongCurrentPassword,
 } from './user.exceptions';
+import type { UserEventPayload, UserEventType, UserField } from './user.events';
+import type { SessionsCutOff } from './sessions-cut-off';
 import { UsersRepository } from './users.repository';
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
@@ -51,13 +56,22 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
   private readonly cacheTtlMs: number;
 
+  private sessions: SessionsCutOff | null = null;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly cache: AppCache,
+    private readonly tx: TransactionRunner,
+    private readonly outbox: OutboxRepository,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.cacheTtlMs = config.get('cache', { infer: true }).ttlSeconds * 1000;
+  }
+
+  /** Called once by the sessions layer: account changes that end sessions go through it. */
+  attachSessions(sessions: SessionsCutOff): void {
+    this.sessions = sessions;
   }
 
   async create(input: NewUser): Promise<UserDto> {
@@ -70,10 +84,20 @@ export class UsersService {
       role: input.role ?? 'user',
       isActive: true,
       sessionsValidAfter: null,
+      version: 1,
       createdAt: now,
       updatedAt: now,
     });
-    if (!(await this.users.insertIfEmailFree(user))) throw new EmailTaken();
+    try {
+      await this.tx.run(async (m) => {
+        await this.users.insert(m, user);
+        await this.appendEvent(m, 'user.registered', user, [], now);
+      });
+    } catch (error) {
+      // The unique index decides: nothing, event included, was written.
+      if (isUniqueViolation(error)) throw new EmailTaken();
+      throw error;
+    }
     this.logger.log({ event: 'user.created', userId: user.id, role: user.role });
     return toUserDto(user);
   }
@@ -100,12 +124,18 @@ export class UsersService {
     });
   }
 
-  /** Moves the account's sessions cut-off to now: every token issued before stops working. */
+  /**
+   * Ends every session of the account (logout-all): its refresh-token families are revoked and the
+   * cut-off moves to now, so every token issued before stops working. One transaction.
+   */
   async cutOffSessions(userId: string): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UserNotFound();
-    user.sessionsValidAfter = new Date();
-    await this.users.save(user);
+    await this.tx.run(async (m) => {
+      const user = await this.users.findForUpdate(m, userId);
+      if (!user) throw new UserNotFound();
+      user.sessionsValidAfter = new Date();
+      await this.users.save(m, user);
+      await this.sessions?.endAllIn(m, userId, user.sessionsValidAfter, 'logout-all');
+    });
     await this.cache.del(authUserKey(userId));
   }
 
@@ -122,33 +152,64 @@ export class UsersService {
   }
 
   async updateMe(userId: string, change: UpdateMeDto): Promise<UserDto> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UserNotFound();
+    const found = await this.users.findById(userId);
+    if (!found) throw new UserNotFound();
+    let passwordHash: string | null = null;
     if (change.password !== undefined) {
       const current = change.currentPassword ?? '';
-      if (!(await this.hasher.verify(user.passwordHash, current))) throw new WrongCurrentPassword();
-      user.passwordHash = await this.hasher.hash(change.password);
-      // A new password ends every session, this one included: whoever knew the old one is out.
-      user.sessionsValidAfter = new Date();
+      if (!(await this.hasher.verify(found.passwordHash, current)))
+        throw new WrongCurrentPassword();
+      passwordHash = await this.hasher.hash(change.password);
     }
-    if (change.displayName !== undefined) user.displayName = change.displayName;
-    user.updatedAt = new Date();
-    const saved = await this.users.save(user);
+    const saved = await this.tx.run(async (m) => {
+      const user = await this.users.findForUpdate(m, userId);
+      if (!user) throw new UserNotFound();
+      const now = new Date();
+      const changed: UserField[] = [];
+      if (change.displayName !== undefined) {
+        user.displayName = change.displayName;
+        changed.push('displayName');
+      }
+      if (passwordHash !== null) {
+        user.passwordHash = passwordHash;
+        // A new password ends every session, this one included: whoever knew the old one is out.
+        user.sessionsValidAfter = now;
+        changed.push('password');
+        await this.sessions?.endAllIn(m, userId, now, 'password-changed');
+      }
+      return this.saveChange(m, user, 'user.updated', changed, now);
+    });
     await this.cache.del(authUserKey(userId));
     return toUserDto(saved);
   }
 
   async adminUpdate(actor: AuthUser, id: string, change: AdminUpdateUserDto): Promise<UserDto> {
-    const user = await this.users.findById(id);
-    if (!user) throw new UserNotFound();
     const demotesSelf =
       actor.id === id && ((change.role && change.role !== 'admin') || change.isActive === false);
-    if (demotesSelf) throw new CannotChangeOwnAdminAccess();
-    if (change.displayName !== undefined) user.displayName = change.displayName;
-    if (change.role !== undefined) user.role = change.role;
-    if (change.isActive !== undefined) user.isActive = change.isActive;
-    user.updatedAt = new Date();
-    const saved = await this.users.save(user);
+    const saved = await this.tx.run(async (m) => {
+      const user = await this.users.findForUpdate(m, id);
+      if (!user) throw new UserNotFound();
+      if (demotesSelf) throw new CannotChangeOwnAdminAccess();
+      const now = new Date();
+      const deactivates = user.isActive && change.isActive === false;
+      const changed: UserField[] = [];
+      if (change.displayName !== undefined) {
+        user.displayName = change.displayName;
+        changed.push('displayName');
+      }
+      if (change.role !== undefined) {
+        user.role = change.role;
+        changed.push('role');
+      }
+      if (change.isActive !== undefined) {
+        user.isActive = change.isActive;
+        changed.push('isActive');
+      }
+      // A deactivated account's sessions end now, with their events, rather than at next use.
+      if (deactivates) await this.sessions?.endAllIn(m, id, now, 'account-deactivated');
+      const type = deactivates ? 'user.deactivated' : 'user.updated';
+      return this.saveChange(m, user, type, changed, now);
+    });
     await this.cache.del(authUserKey(id));
     this.logger.log({ event: 'user.updated_by_admin', userId: id, by: actor.id });
     return toUserDto(saved);
@@ -156,16 +217,53 @@ export class UsersService {
 
   async adminDelete(actor: AuthUser, id: string): Promise<void> {
     if (actor.id === id) throw new CannotChangeOwnAdminAccess();
-    let deleted: boolean;
     try {
-      deleted = await this.users.deleteById(id);
+      await this.tx.run(async (m) => {
+        const user = await this.users.findForUpdate(m, id);
+        if (!user) throw new UserNotFound();
+        const now = new Date();
+        await this.sessions?.endAllIn(m, id, now, 'account-deleted');
+        await this.users.delete(m, id);
+        user.version += 1;
+        await this.appendEvent(m, 'user.deleted', user, [], now);
+      });
     } catch (error) {
+      // Items reference their owner: the delete and everything with it rolled back.
       if (isForeignKeyViolation(error)) throw new UserOwnsItems();
       throw error;
     }
-    if (!deleted) throw new UserNotFound();
     await this.cache.del(authUserKey(id));
     this.logger.log({ event: 'user.deleted', userId: id, by: actor.id });
+  }
+
+  /** Saves a changed user with its next version and the event saying so, in the caller's transaction. */
+  private async saveChange(
+    m: EntityManager,
+    user: UserEntity,
+    type: UserEventType,
+    changed: UserField[],
+    at: Date,
+  ): Promise<UserEntity> {
+    user.version += 1;
+    user.updatedAt = at;
+    const saved = await this.users.save(m, user);
+    await this.appendEvent(m, type, saved, changed, at);
+    return saved;
+  }
+
+  private appendEvent(
+    m: EntityManager,
+    type: UserEventType,
+    user: UserEntity,
+    changed: UserField[],
+    at: Date,
+  ): Promise<void> {
+    const payload: UserEventPayload = { user: toUserDto(user), changed };
+    return this.outbox.append(
+      m,
+      { type, aggregateId: user.id, version: user.version, payload },
+      at,
+    );
   }
 
   /** First-boot admin from ADMIN_EMAIL/ADMIN_PASSWORD: created once, never overwritten. */
