@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { componentName } from '../src/modules/events/asyncapi.document';
 import { ITEM_EVENTS, type ItemEvent } from '../src/modules/items/item.events';
 import { CLIENT_MESSAGES, SERVER_EVENTS } from '../src/modules/realtime/realtime.contract';
 import { signUp, type SignedIn } from './helpers/auth';
@@ -19,13 +20,6 @@ import { startAppWith } from './helpers/test-app-with';
 import { provisionInfra, type TestInfra } from './helpers/test-database';
 import { TestEventHandler } from './helpers/test-event-handler';
 import { describeWithRabbitMq, TEST_RABBITMQ_URL, uniqueExchange } from './helpers/with-rabbitmq';
-
-/** `item.created` → `ItemCreated`, as the AsyncAPI document names its components. */
-const pascal = (name: string): string =>
-  name
-    .split('.')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 interface DeliveryRow {
   id: string;
@@ -242,7 +236,7 @@ describeWithRabbitMq('domain events on RabbitMQ', () => {
     for (const m of tap.messages) {
       const channel = `broker.${m.routingKey}`;
       expect(Object.keys(doc.channels as object)).toContain(channel);
-      const schema = { $ref: `#/components/schemas/CloudEvent${pascal(m.event.type)}` };
+      const schema = { $ref: `#/components/schemas/CloudEvent${componentName(m.event.type)}` };
       expect({ id: m.event.id, errors: schemaErrors(doc, schema, m.event) }).toEqual({
         id: m.event.id,
         errors: [],
@@ -388,6 +382,11 @@ describe('the AsyncAPI document', () => {
         'item.updated',
         'item.deleted',
         'item.restored',
+        'user.registered',
+        'user.updated',
+        'user.deactivated',
+        'user.deleted',
+        'session.revoked',
         '/realtime',
       ]),
     );

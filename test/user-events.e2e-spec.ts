@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SESSION_EVENTS } from '../src/modules/auth/session.events';
+import { componentName } from '../src/modules/events/asyncapi.document';
 import type { KeelCloudEvent } from '../src/modules/events/cloud-event';
 import { OutboxEventBus } from '../src/modules/outbox/outbox-event-bus';
 import { USER_EVENTS } from '../src/modules/users/user.events';
@@ -11,13 +12,6 @@ import { schemaErrors } from './helpers/json-schema';
 import type { TestApp } from './helpers/test-app';
 import { startAppWith } from './helpers/test-app-with';
 import { describeWithRabbitMq, TEST_RABBITMQ_URL, uniqueExchange } from './helpers/with-rabbitmq';
-
-/** `user.registered` → `UserRegistered`, as the AsyncAPI document names its components. */
-const pascal = (name: string): string =>
-  name
-    .split('.')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 interface SessionData {
   familyId: string;
@@ -66,12 +60,15 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     tap.messages
       .map((m) => m.event as KeelCloudEvent<SessionData>)
       .filter((e) => e.type === 'session.revoked' && e.data.userId === userId);
-  const bearer = (token: string) => `Bearer ${token}`;
+  const patchMe = (who: SignedIn, body: object) =>
+    t.http().patch('/users/me').set('Authorization', who.bearer).send(body).expect(200);
+  const adminPatch = (userId: string, body: object) =>
+    t.http().patch(`/users/${userId}`).set('Authorization', admin.bearer).send(body).expect(200);
 
   /** Every message matches its CloudEvents schema in the served AsyncAPI document. */
   function expectValid(events: KeelCloudEvent[]): void {
     for (const event of events) {
-      const schema = { $ref: `#/components/schemas/CloudEvent${pascal(event.type)}` };
+      const schema = { $ref: `#/components/schemas/CloudEvent${componentName(event.type)}` };
       expect({ id: event.id, errors: schemaErrors(asyncapi, schema, event) }).toEqual({
         id: event.id,
         errors: [],
@@ -90,33 +87,13 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
 
   it('each account change publishes one event after it commits, in version order per user', async () => {
     const user = await signUp(t.http);
-    await t
-      .http()
-      .patch('/users/me')
-      .set('Authorization', user.bearer)
-      .send({ displayName: 'Renamed' })
-      .expect(200);
+    await patchMe(user, { displayName: 'Renamed' });
     const second = await login(t.http, user.email, user.password);
     const newPassword = `${user.password}-changed`;
-    await t
-      .http()
-      .patch('/users/me')
-      .set('Authorization', second.bearer)
-      .send({ password: newPassword, currentPassword: user.password })
-      .expect(200);
+    await patchMe(second, { password: newPassword, currentPassword: user.password });
     const third = await login(t.http, user.email, newPassword);
-    await t
-      .http()
-      .patch(`/users/${user.id}`)
-      .set('Authorization', admin.bearer)
-      .send({ role: 'admin' })
-      .expect(200);
-    await t
-      .http()
-      .patch(`/users/${user.id}`)
-      .set('Authorization', admin.bearer)
-      .send({ isActive: false })
-      .expect(200);
+    await adminPatch(user.id, { role: 'admin' });
+    await adminPatch(user.id, { isActive: false });
     await t.http().delete(`/users/${user.id}`).set('Authorization', admin.bearer).expect(204);
 
     await eventually(() =>
@@ -185,12 +162,7 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     await t.http().post('/auth/logout-all').set('Authorization', user.bearer).expect(204);
     // A later event of the same user: once it arrived, anything committed before it has too.
     const fresh = await login(t.http, user.email, user.password);
-    await t
-      .http()
-      .patch('/users/me')
-      .set('Authorization', bearer(fresh.accessToken))
-      .send({ displayName: 'After' })
-      .expect(200);
+    await patchMe(fresh, { displayName: 'After' });
 
     await eventually(() =>
       expect(userEvents(user.id).map((e) => e.type)).toEqual(['user.registered', 'user.updated']),
@@ -217,12 +189,7 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     await t.http().delete(`/users/${owner.id}`).set('Authorization', admin.bearer).expect(409);
     // The failed delete rolled back the session revocation with it: the session still works.
     await t.http().post('/auth/refresh').send({ refreshToken: owner.refreshToken }).expect(200);
-    await t
-      .http()
-      .patch('/users/me')
-      .set('Authorization', owner.bearer)
-      .send({ displayName: 'Marker' })
-      .expect(200);
+    await patchMe(owner, { displayName: 'Marker' });
 
     await eventually(() =>
       expect(userEvents(owner.id).map((e) => e.type)).toContain('user.updated'),

@@ -1,10 +1,6 @@
 import { declareDomainEvents } from '../outbox/domain-event-map';
 import type { DomainEvent } from '../outbox/domain-event-map';
 
-/** The events the sessions layer emits through the outbox (subject: the refresh-token family id). */
-export const SESSION_EVENTS = declareDomainEvents(['session.revoked'] as const);
-export type SessionEventType = (typeof SESSION_EVENTS)[number];
-
 /**
  * Why a session (one sign-in's refresh-token family) ended. Includes the users module's
  * AccountSessionsEndReason (SessionsService.endAllIn passes those on: the compiler checks it).
@@ -27,10 +23,13 @@ export interface SessionRevokedPayload {
   reason: SessionEndReason;
 }
 
+/** The events the sessions layer emits through the outbox (subject: the refresh-token family id). */
+export const SESSION_EVENTS = declareDomainEvents(['session.revoked'] as const);
+
 declare module '../outbox/domain-event-map' {
   interface DomainEventMap {
     'session.revoked': SessionRevokedPayload;
   }
 }
 
-export type SessionEvent = DomainEvent<SessionEventType>;
+export type SessionEvent = DomainEvent<(typeof SESSION_EVENTS)[number]>;

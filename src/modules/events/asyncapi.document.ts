@@ -10,8 +10,8 @@ import { CLOUD_EVENT_CONTENT_TYPE, CLOUD_EVENT_SOURCE } from './cloud-event';
 type Json = Record<string, unknown>;
 
 const ref = (path: string): Json => ({ $ref: `#/${path}` });
-/** `item.created` → `ItemCreated`, for component names. */
-const pascal = (name: string): string =>
+/** `item.created` → `ItemCreated`, for component names (tests find schemas with it too). */
+export const componentName = (name: string): string =>
   name
     .split(/[.:]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
@@ -221,13 +221,13 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
     group.events.map((type) => ({ type, group })),
   );
   for (const { type, group } of brokerEvents) {
-    const name = `Broker${pascal(type)}`;
-    schemas[`CloudEvent${pascal(type)}`] = cloudEventSchema(type, group);
+    const name = `Broker${componentName(type)}`;
+    schemas[`CloudEvent${componentName(type)}`] = cloudEventSchema(type, group);
     messages[name] = {
       name: type,
       title: `${type} (CloudEvents)`,
       contentType: CLOUD_EVENT_CONTENT_TYPE,
-      payload: ref(`components/schemas/CloudEvent${pascal(type)}`),
+      payload: ref(`components/schemas/CloudEvent${componentName(type)}`),
       bindings: { amqp: { messageType: type, bindingVersion: '0.3.0' } },
     };
     channels[`broker.${type}`] = {
@@ -243,7 +243,7 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
         },
       },
     };
-    operations[`publish${pascal(type)}`] = {
+    operations[`publish${componentName(type)}`] = {
       action: 'send',
       channel: ref(`channels/broker.${type}`),
       messages: [ref(`channels/broker.${type}/messages/${name}`)],
@@ -254,7 +254,7 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
 
   const realtimeMessages: Record<string, Json> = {};
   for (const type of ITEM_EVENTS) {
-    const name = `Realtime${pascal(type)}`;
+    const name = `Realtime${componentName(type)}`;
     messages[name] = {
       name: type,
       payload:
@@ -270,13 +270,13 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
     realtimeMessages[name] = ref(`components/messages/${name}`);
   }
   for (const [event, payload] of Object.entries(SERVER_PAYLOADS)) {
-    const name = `Realtime${pascal(event)}`;
+    const name = `Realtime${componentName(event)}`;
     messages[name] = { name: event, payload };
     realtimeMessages[name] = ref(`components/messages/${name}`);
   }
   const clientNames: string[] = [];
   for (const [event, payload] of Object.entries(CLIENT_PAYLOADS)) {
-    const name = `Client${pascal(event)}`;
+    const name = `Client${componentName(event)}`;
     clientNames.push(name);
     messages[name] = {
       name: event,
