@@ -7,12 +7,14 @@ import { ItemCache } from './item-cache';
 import { ItemsController } from './items.controller';
 import { ItemsReadModule } from './items-read.module';
 import { ItemsService } from './items.service';
+import { ItemsResolver } from './graphql/items.resolver';
+import { UserItemsResolver } from './graphql/user-items.resolver';
 
 /** /items, and what other modules may use of items: ItemsService and ItemsReadService. */
 @Module({
   imports: [TypeOrmModule.forFeature([IdempotencyKeyEntity]), ItemsReadModule, OutboxModule],
   controllers: [ItemsController],
-  providers: [IdempotencyKeysRepository, ItemCache, ItemsService],
+  providers: [IdempotencyKeysRepository, ItemCache, ItemsService, ItemsResolver, UserItemsResolver],
   exports: [ItemsService, ItemsReadModule],
 })
 export class ItemsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../../database/query-errors';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
@@ -15,6 +15,12 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** The rows of `ids` that exist, in one statement. */
+  findByIds(ids: string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo.findBy({ id: In(ids) });
   }
 
   findActiveById(id: string): Promise<UserEntity | null> {
