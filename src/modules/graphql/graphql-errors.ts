@@ -17,7 +17,11 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
   PERSISTED_QUERY_NOT_SUPPORTED: 'bad_request',
 };
 
-function isLimitError(error: unknown): boolean {
+/** graphql-js's parser refusing a document over parseOptions.maxTokens (16.x spells it "that"). */
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
+
+function isLimitError(formatted: GraphQLFormattedError, error: unknown): boolean {
+  if (TOO_MANY_TOKENS.test(formatted.message)) return true;
   let current: unknown = error;
   while (current instanceof GraphQLError) {
     if (limitErrors.has(current)) return true;
@@ -43,7 +47,7 @@ export function formatGraphqlError(
   error: unknown,
 ): GraphQLFormattedError {
   const base = { locations: formatted.locations, path: formatted.path };
-  if (isLimitError(error)) {
+  if (isLimitError(formatted, error)) {
     return { ...base, message: formatted.message, extensions: { code: 'query_too_complex' } };
   }
   const thrown = thrownBy(error);

@@ -35,6 +35,7 @@ import { requestErrorsPlugin } from './graphql-request-plugin';
           includeStacktraceInErrorResponses: false,
           autoTransformHttpErrors: false,
           validationRules: limits.validationRules,
+          parseOptions: limits.parseOptions,
           plugins: [
             ...limits.plugins,
             requestErrorsPlugin,
