@@ -4,6 +4,7 @@ import { CacheStore } from '../cache/cache-store';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { profileProviders } from './profile.providers';
 import { RedisModule } from './redis/redis.module';
 
@@ -16,7 +17,7 @@ export class ProfileModule {
       global: true,
       imports: [RedisModule.forRoot(config)],
       providers: profileProviders(config),
-      exports: [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport],
+      exports: [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, RoomBus],
     };
   }
 }

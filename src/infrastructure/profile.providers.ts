@@ -16,6 +16,9 @@ import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger
 import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { MemoryRoomBus } from '../modules/realtime/memory-room-bus';
+import { RedisRoomBus } from '../modules/realtime/redis-room-bus';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { RedisConnections } from './redis/redis-connections';
 
 /**
@@ -29,6 +32,7 @@ import { RedisConnections } from './redis/redis-connections';
  * | RateLimitStorage   | @nestjs/throttler's in-memory storage      | RedisRateLimitStorage    |
  * | DeliveryLedger     | MemoryDeliveryLedger                       | RedisDeliveryLedger      |
  * | RealtimeTransport  | InProcessRealtimeTransport                 | RedisRealtimeTransport   |
+ * | RoomBus            | MemoryRoomBus                              | RedisRoomBus             |
  * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
  */
 export const usesRedis = (config: AppConfig): boolean => config.redis !== null;
@@ -47,6 +51,7 @@ export function profileProviders(config: AppConfig): Provider[] {
       provide: RealtimeTransport,
       useClass: redis ? RedisRealtimeTransport : InProcessRealtimeTransport,
     },
+    { provide: RoomBus, useClass: redis ? RedisRoomBus : MemoryRoomBus },
   ];
 }
 

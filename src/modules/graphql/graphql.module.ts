@@ -7,9 +7,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import type { GraphqlContext } from '../../common/auth/request-of';
 import type { AppConfig } from '../../config/configuration';
+import { AccessTokenVerifier } from '../auth/access-token-verifier';
+import { AuthModule } from '../auth/auth.module';
 import { formatGraphqlError } from './graphql-errors';
 import { graphqlLimits } from './graphql-limits';
 import { requestErrorsPlugin } from './graphql-request-plugin';
+import { graphqlWsOptions, wsContextOf } from './graphql-ws';
 
 /**
  * The Apollo driver at /graphql, code-first: the schema is built from the resolvers of the feature
@@ -20,8 +23,12 @@ import { requestErrorsPlugin } from './graphql-request-plugin';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>): ApolloDriverConfig => {
+      imports: [AuthModule],
+      inject: [ConfigService, AccessTokenVerifier],
+      useFactory: (
+        config: ConfigService<AppConfig, true>,
+        verifier: AccessTokenVerifier,
+      ): ApolloDriverConfig => {
         const graphql = config.get('graphql', { infer: true });
         const limits = graphqlLimits(graphql);
         return {
@@ -44,10 +51,12 @@ import { requestErrorsPlugin } from './graphql-request-plugin';
               : ApolloServerPluginLandingPageDisabled(),
           ],
           formatError: formatGraphqlError,
-          context: ({ req, res }: { req: Request; res: Response }): GraphqlContext => ({
-            req,
-            res,
-          }),
+          subscriptions: { 'graphql-ws': graphqlWsOptions({ verifier, ...limits }) },
+          // HTTP: Express's request and response; graphql-ws: a request built from connection_init.
+          context: (source: { req?: Request; res?: Response }): GraphqlContext =>
+            source.req && source.res
+              ? { req: source.req, res: source.res }
+              : wsContextOf(source as Parameters<typeof wsContextOf>[0]),
         };
       },
     }),
