@@ -15,6 +15,9 @@ import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { MemoryRoomBus } from '../modules/realtime/memory-room-bus';
+import { RedisRoomBus } from '../modules/realtime/redis-room-bus';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { profileProviders, searchQueueBinding } from './profile.providers';
 
 const embedded = loadConfig({});
@@ -28,18 +31,30 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport];
+  const ports = [CacheStore, RateLimitStorage, DeliveryLedger, RealtimeTransport, RoomBus];
 
   it.each([
     [
       'in process without REDIS_URL',
       embedded,
-      [MemoryCacheStore, ThrottlerStorageService, MemoryDeliveryLedger, InProcessRealtimeTransport],
+      [
+        MemoryCacheStore,
+        ThrottlerStorageService,
+        MemoryDeliveryLedger,
+        InProcessRealtimeTransport,
+        MemoryRoomBus,
+      ],
     ],
     [
       'on Redis with REDIS_URL',
       fullStack,
-      [RedisCacheStore, RedisRateLimitStorage, RedisDeliveryLedger, RedisRealtimeTransport],
+      [
+        RedisCacheStore,
+        RedisRateLimitStorage,
+        RedisDeliveryLedger,
+        RedisRealtimeTransport,
+        RedisRoomBus,
+      ],
     ],
   ])('binds every port to its adapter %s', (_, config, adapters) => {
     const expected = new Map<unknown, unknown>(ports.map((port, i) => [port, adapters[i]]));
