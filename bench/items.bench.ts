@@ -32,7 +32,11 @@ const itemInput = (n: number): Record<string, unknown> => ({
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
-async function seedItems(keel: KeelProcess, token: string, count: number): Promise<string[]> {
+export async function seedItems(
+  keel: KeelProcess,
+  token: string,
+  count: number,
+): Promise<string[]> {
   progress(`seeding ${count} published items through POST /items`);
   const started = performance.now();
   const ids = await mapLimited(

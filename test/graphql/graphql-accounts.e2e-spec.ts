@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { buildUserInput } from '../factories/user.factory';
 import { signInAdmin, signUp, SignedIn } from '../helpers/auth';
 import { expectGraphqlError, gql } from '../helpers/graphql';
 import { createItem } from '../helpers/items';
+import { searchWord } from '../helpers/search-words';
 import { startApp, TestApp } from '../helpers/test-app';
 
 interface Tokens {
@@ -16,25 +16,17 @@ const TOKENS = 'accessToken refreshToken tokenType expiresIn refreshExpiresIn';
 const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { ${TOKENS} } }`;
 const REFRESH = `mutation($input: RefreshInput) { refresh(input: $input) { ${TOKENS} } }`;
 
-/** A made-up word (never a stopword, ≥ 4 letters for InnoDB), unique per call. */
-function word(): string {
-  const letters = 'bcdfghjklmnpqrstvwxz';
-  let w = 'q';
-  for (let i = 0; i < 9; i += 1) w += letters[randomInt(letters.length)];
-  return w;
-}
-
 describe('GraphQL users, auth and search', () => {
   let t: TestApp;
-  let admin: SignedIn;
+  /** Two users and the admin, for the visibility checks. */
   let alice: SignedIn;
   let bob: SignedIn;
+  let admin: SignedIn;
 
   beforeAll(async () => {
     t = await startApp();
+    [alice, bob] = [await signUp(t.http), await signUp(t.http)];
     admin = await signInAdmin(t.http);
-    alice = await signUp(t.http);
-    bob = await signUp(t.http);
   });
   afterAll(() => t.close());
 
@@ -253,7 +245,7 @@ describe('GraphQL users, auth and search', () => {
 
   describe('search', () => {
     it('searchItems ranks with highlights and total, and never shows a stranger’s draft', async () => {
-      const w = word();
+      const w = searchWord();
       const inTitle = await createItem(t.http, alice.bearer, {
         title: `${w} field guide`,
         status: 'published',
@@ -291,7 +283,7 @@ describe('GraphQL users, auth and search', () => {
     });
 
     it('suggestItems gives titles the viewer may read; an empty prefix is validation_failed', async () => {
-      const w = word();
+      const w = searchWord();
       await createItem(t.http, alice.bearer, { title: `${w} visible`, status: 'published' });
       await createItem(t.http, alice.bearer, { title: `${w} hidden`, status: 'draft' });
       const SUGGEST = 'query($p: String!) { suggestItems(prefix: $p) }';

@@ -202,28 +202,14 @@ describe('GraphQL items', () => {
       const item = await createItem(t.http, alice.bearer, { status: 'published' });
       const DELETE = 'mutation($id: ID!) { deleteItem(id: $id) }';
       const RESTORE = 'mutation($id: ID!) { restoreItem(id: $id) { id version } }';
-      expectGraphqlError(
-        await gql(t.http, DELETE, { variables: { id: item.id }, bearer: bob.bearer }),
-        'forbidden',
-      );
-      expectGraphqlError(
-        await gql(t.http, RESTORE, { variables: { id: item.id }, bearer: alice.bearer }),
-        'item_not_deleted',
-      );
-      const deleted = await gql(t.http, DELETE, {
-        variables: { id: item.id },
-        bearer: alice.bearer,
-      });
-      expect(deleted.data).toEqual({ deleteItem: true });
+      const as = (user: SignedIn, query: string) =>
+        gql(t.http, query, { variables: { id: item.id }, bearer: user.bearer });
+      expectGraphqlError(await as(bob, DELETE), 'forbidden');
+      expectGraphqlError(await as(alice, RESTORE), 'item_not_deleted');
+      expect((await as(alice, DELETE)).data).toEqual({ deleteItem: true });
       expectGraphqlError(await itemOf(item.id, alice.bearer), 'not_found');
-      expectGraphqlError(
-        await gql(t.http, RESTORE, { variables: { id: item.id }, bearer: bob.bearer }),
-        'not_found',
-      );
-      const restored = await gql(t.http, RESTORE, {
-        variables: { id: item.id },
-        bearer: alice.bearer,
-      });
+      expectGraphqlError(await as(bob, RESTORE), 'not_found');
+      const restored = await as(alice, RESTORE);
       expect(restored.data).toEqual({ restoreItem: { id: item.id, version: 3 } });
     });
   });

@@ -1,20 +1,8 @@
-import { Field, InputType } from '@nestjs/graphql';
+import { InputType } from '@nestjs/graphql';
 import { CreateItemDto } from '../dto/create-item.dto';
-import type { ItemStatus } from '../item-status';
-import { ItemStatusEnum } from './item-status.enum';
+import { exposeItemFields } from './item-input-fields';
 
-/** POST /items's body and rules (CreateItemDto); every field is declared so whitelisting keeps it. */
+/** POST /items's body and rules (CreateItemDto). */
 @InputType('CreateItemInput')
-export class CreateItemInput extends CreateItemDto {
-  @Field()
-  override title!: string;
-
-  @Field(() => String, { nullable: true })
-  override body?: string;
-
-  @Field(() => [String], { nullable: true })
-  override tags?: string[];
-
-  @Field(() => ItemStatusEnum, { nullable: true })
-  override status?: ItemStatus;
-}
+export class CreateItemInput extends CreateItemDto {}
+exposeItemFields(CreateItemInput, ['title']);
