@@ -98,6 +98,29 @@ describe('GraphQL items', () => {
       expect(ownView.data?.items.nodes.map((n) => n.id)).toEqual([made[0].id, made[1].id]);
     });
 
+    it('edges carry a cursor per item: after one resumes right behind it', async () => {
+      const owner = await signUp(t.http);
+      const made: ItemBody[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        made.push(await createItem(t.http, owner.bearer, { status: 'published', title: `t${i}` }));
+      }
+      const EDGES = `query($owner: ID, $after: String) {
+        items(filter: { ownerId: $owner }, orderBy: { sort: title, order: asc }, after: $after) {
+          edges { cursor node { id } } } }`;
+      const all = await gql<{ items: { edges: Array<{ cursor: string; node: { id: string } }> } }>(
+        t.http,
+        EDGES,
+        { variables: { owner: owner.id }, bearer: bob.bearer },
+      );
+      const edges = all.data?.items.edges ?? [];
+      expect(edges.map((e) => e.node.id)).toEqual(made.map((m) => m.id));
+      const rest = await gql<{ items: { edges: Array<{ node: { id: string } }> } }>(t.http, EDGES, {
+        variables: { owner: owner.id, after: edges[1].cursor },
+        bearer: bob.bearer,
+      });
+      expect(rest.data?.items.edges.map((e) => e.node.id)).toEqual([made[2].id, made[3].id]);
+    });
+
     it('refuses first over 100 and a cursor it did not issue, as REST does', async () => {
       const tooMany = await gql(t.http, '{ items(first: 101) { nodes { id } } }', {
         bearer: bob.bearer,

@@ -1,14 +1,13 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentUser } from '../../../common/auth/decorators';
 import type { AuthUser } from '../../../common/auth/role';
-import { connectionOf } from '../../../common/graphql/page-info.model';
 import { pageQueryOf } from '../../../common/graphql/page-args';
 import { etagOf } from '../../../common/http/etag';
 import { uuidParam } from '../../../common/http/uuid-param.pipe';
 import type { ItemDto } from '../dto/item.dto';
 import { ItemsService } from '../items.service';
 import { CreateItemInput } from './create-item.input';
-import { ItemConnection } from './item-connection.model';
+import { ItemConnection, itemConnectionOf } from './item-connection.model';
 import { ItemModel } from './item.model';
 import { ItemsArgs } from './items.args';
 import { UpdateItemInput } from './update-item.input';
@@ -31,9 +30,12 @@ export class ItemsResolver {
   })
   async items(@CurrentUser() user: AuthUser, @Args() args: ItemsArgs): Promise<ItemConnection> {
     const order = args.orderBy ?? { sort: 'createdAt', order: 'desc' };
-    return connectionOf(
-      await this.service.list(user, { ...args.filter, ...order, ...pageQueryOf(args) }),
-    );
+    const page = await this.service.listEdges(user, {
+      ...args.filter,
+      ...order,
+      ...pageQueryOf(args),
+    });
+    return itemConnectionOf(page);
   }
 
   @Mutation(() => ItemModel, { description: 'Create an item (owned by you; draft by default).' })

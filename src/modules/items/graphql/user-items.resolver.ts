@@ -2,10 +2,9 @@ import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentUser } from '../../../common/auth/decorators';
 import type { AuthUser } from '../../../common/auth/role';
 import { PageArgs, pageQueryOf } from '../../../common/graphql/page-args';
-import { connectionOf } from '../../../common/graphql/page-info.model';
 import { UserModel } from '../../users/graphql/user.model';
 import { ItemsService } from '../items.service';
-import { ItemConnection } from './item-connection.model';
+import { ItemConnection, itemConnectionOf } from './item-connection.model';
 
 /**
  * User.items: that user's items the viewer may read, newest first; the same query as
@@ -27,6 +26,6 @@ export class UserItemsResolver {
       order: 'desc',
       ...pageQueryOf(args),
     } as const;
-    return connectionOf(await this.service.list(viewer, query));
+    return itemConnectionOf(await this.service.listEdges(viewer, query));
   }
 }
