@@ -31,7 +31,7 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
   };
 
   beforeAll(async () => {
-    t = await startApp();
+    t = await startApp({ REALTIME_SESSION_CHECK_MS: '300' });
     alice = await signUp(t.http);
     bob = await signUp(t.http);
   });
@@ -125,6 +125,21 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
     const c = connect(shortLived);
     c.subscribe(FEED);
     expect(await c.closed).toEqual({ code: 4403, reason: 'token_expired' });
+  });
+
+  it('closes the connection (4401) once its user is deactivated', async () => {
+    const user = await signUp(t.http);
+    const c = connect(user.accessToken);
+    const feed = c.subscribe<{ feed: Change }>(FEED);
+    await untilLive(feed, () => createItem(t.http, alice.bearer, { status: 'published' }));
+    const admin = await signInAdmin(t.http);
+    await t
+      .http()
+      .patch(`/users/${user.id}`)
+      .set('Authorization', admin.bearer)
+      .send({ isActive: false })
+      .expect(200);
+    expect(await c.closed).toEqual({ code: 4401, reason: 'token_invalid' });
   });
 
   it('applies the operation limits to subscriptions (Apollo’s rules do not run for graphql-ws)', async () => {

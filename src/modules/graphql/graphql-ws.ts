@@ -2,12 +2,9 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError, parse, specifiedRules, validate, type ValidationRule } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
-import type { AccessTokenVerifier } from '../auth/access-token-verifier';
 import type { GraphqlContext } from '../../common/auth/request-of';
 import { formatGraphqlError } from './graphql-errors';
-
-/** Close codes a graphql-ws client sees when its token is refused or runs out. */
-export const WS_CLOSE = { tokenInvalid: 4401, tokenExpired: 4403 } as const;
+import type { GraphqlWsSessions } from './graphql-ws-sessions';
 
 type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 
@@ -19,13 +16,12 @@ function authorizationOf(ctx: WsContext): unknown {
 
 /**
  * graphql-ws on the API's port at /graphql, with the HTTP endpoint's rules: the access token of
- * connection_init checked once by AccessTokenVerifier (refused: closed with 4401 token_invalid or
- * 4403 token_expired) and the socket closed with 4403 token_expired when it runs out; every
+ * connection_init checked and kept current by GraphqlWsSessions; every
  * subscription's document parsed with the token limit and validated with the same limit rules
  * (Apollo's plugins do not run here); errors mapped as formatGraphqlError maps them.
  */
 export function graphqlWsOptions(options: {
-  verifier: AccessTokenVerifier;
+  sessions: GraphqlWsSessions;
   validationRules: ValidationRule[];
   parseOptions: { maxTokens: number };
 }): Record<string, unknown> {
@@ -34,24 +30,8 @@ export function graphqlWsOptions(options: {
     formatGraphqlError(error.toJSON(), error);
   return {
     path: '/graphql',
-    onConnect: async (ctx: WsContext): Promise<boolean> => {
-      const check = await options.verifier.authenticate(authorizationOf(ctx));
-      const socket = ctx.extra.socket;
-      if (!check.ok) {
-        const expired = check.reason === 'token_expired';
-        socket.close(
-          expired ? WS_CLOSE.tokenExpired : WS_CLOSE.tokenInvalid,
-          expired ? 'token_expired' : 'token_invalid',
-        );
-        return false;
-      }
-      const timer = setTimeout(
-        () => socket.close(WS_CLOSE.tokenExpired, 'token_expired'),
-        Math.max(0, check.expiresAt * 1000 - Date.now()),
-      );
-      socket.once('close', () => clearTimeout(timer));
-      return true;
-    },
+    onConnect: (ctx: WsContext): Promise<boolean> =>
+      options.sessions.accept(ctx.extra.socket, authorizationOf(ctx)),
     onSubscribe: (_ctx: WsContext, _id: string, payload: { query: string }) => {
       try {
         parse(payload.query, options.parseOptions);

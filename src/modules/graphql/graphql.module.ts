@@ -7,12 +7,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import type { GraphqlContext } from '../../common/auth/request-of';
 import type { AppConfig } from '../../config/configuration';
-import { AccessTokenVerifier } from '../auth/access-token-verifier';
-import { AuthModule } from '../auth/auth.module';
 import { formatGraphqlError } from './graphql-errors';
 import { graphqlLimits } from './graphql-limits';
 import { requestErrorsPlugin } from './graphql-request-plugin';
 import { graphqlWsOptions, wsContextOf } from './graphql-ws';
+import { GraphqlWsSessions } from './graphql-ws-sessions';
+import { GraphqlWsSessionsModule } from './graphql-ws-sessions.module';
 
 /**
  * The Apollo driver at /graphql, code-first: the schema is built from the resolvers of the feature
@@ -23,11 +23,11 @@ import { graphqlWsOptions, wsContextOf } from './graphql-ws';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [AuthModule],
-      inject: [ConfigService, AccessTokenVerifier],
+      imports: [GraphqlWsSessionsModule],
+      inject: [ConfigService, GraphqlWsSessions],
       useFactory: (
         config: ConfigService<AppConfig, true>,
-        verifier: AccessTokenVerifier,
+        sessions: GraphqlWsSessions,
       ): ApolloDriverConfig => {
         const graphql = config.get('graphql', { infer: true });
         const limits = graphqlLimits(graphql);
@@ -51,7 +51,7 @@ import { graphqlWsOptions, wsContextOf } from './graphql-ws';
               : ApolloServerPluginLandingPageDisabled(),
           ],
           formatError: formatGraphqlError,
-          subscriptions: { 'graphql-ws': graphqlWsOptions({ verifier, ...limits }) },
+          subscriptions: { 'graphql-ws': graphqlWsOptions({ sessions, ...limits }) },
           // HTTP: Express's request and response; graphql-ws: a request built from connection_init.
           context: (source: { req?: Request; res?: Response }): GraphqlContext =>
             source.req && source.res
