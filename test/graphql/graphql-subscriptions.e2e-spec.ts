@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { TEST_REDIS_URL } from '../helpers/test-database';
 import { describeWithRedis } from '../helpers/with-redis';
-import { signInAdmin, signUp, SignedIn } from '../helpers/auth';
+import { deactivate, signInAdmin, signUp, SignedIn } from '../helpers/auth';
 import { connectGraphqlWs, untilLive, WsClient } from '../helpers/graphql-ws';
 import { createItem } from '../helpers/items';
 import { startApp, TestApp } from '../helpers/test-app';
@@ -132,13 +132,7 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
     const c = connect(user.accessToken);
     const feed = c.subscribe<{ feed: Change }>(FEED);
     await untilLive(feed, () => createItem(t.http, alice.bearer, { status: 'published' }));
-    const admin = await signInAdmin(t.http);
-    await t
-      .http()
-      .patch(`/users/${user.id}`)
-      .set('Authorization', admin.bearer)
-      .send({ isActive: false })
-      .expect(200);
+    await deactivate(t.http, user);
     expect(await c.closed).toEqual({ code: 4401, reason: 'token_invalid' });
   });
 
