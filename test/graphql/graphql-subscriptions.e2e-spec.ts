@@ -1,6 +1,10 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
-import { TEST_REDIS_URL } from '../helpers/test-database';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { workerConfig } from '../../src/worker';
+import { WorkerModule } from '../../src/worker.module';
+import { currentProfile, TEST_REDIS_URL } from '../helpers/test-database';
+import { testEnv } from '../helpers/test-app';
 import { describeWithRedis } from '../helpers/with-redis';
 import { deactivate, signInAdmin, signUp, SignedIn } from '../helpers/auth';
 import { connectGraphqlWs, untilLive, WsClient } from '../helpers/graphql-ws';
@@ -185,5 +189,48 @@ describeWithRedis('GraphQL subscriptions across two instances (Redis)', () => {
     const got = (await feed.next()).data?.feed;
     expect(got).toMatchObject({ type: 'created', itemId: item.id, version: 1 });
     expect(await feed.quietFor(500)).toBe(true);
+  });
+});
+
+/**
+ * An API with WORKERS=off and a worker process (an application context built from WorkerModule,
+ * as worker.ts does): the worker's relay dispatches the outbox row, and the subscriber on the API
+ * receives it through the Redis room bus. The worker needs a shared database: MariaDB profile only.
+ */
+const describeWithWorker = currentProfile() === 'mariadb' ? describeWithRedis : describe.skip;
+
+describeWithWorker('GraphQL subscriptions fed by a worker', () => {
+  let api: TestApp;
+  let worker: TestingModule;
+  let owner: SignedIn;
+  let client: WsClient;
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `keel-test:gql-worker-${process.pid}-${randomBytes(3).toString('hex')}:`,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      OUTBOX_SWEEP_MS: '100',
+    };
+    api = await startApp({ ...env, WORKERS: 'off' });
+    worker = await Test.createTestingModule({
+      imports: [WorkerModule.forRoot(workerConfig(testEnv(api.infra, env)))],
+    }).compile();
+    await worker.init();
+    owner = await signUp(api.http);
+  }, 60_000);
+  afterAll(async () => {
+    await client?.client.dispose();
+    await worker?.close();
+    await api?.close();
+  });
+
+  it('a subscriber on the API receives an event the worker dispatched', async () => {
+    client = connectGraphqlWs(api.url, owner.accessToken);
+    const feed = client.subscribe<{ feed: Change }>(FEED);
+    const live = await untilLive(feed, () =>
+      createItem(api.http, owner.bearer, { status: 'published' }),
+    );
+    expect(live.data?.feed.type).toBe('created');
   });
 });

@@ -43,8 +43,9 @@ function broadcastsOf(event: ItemEvent): RoomMessage[] {
  *   with the id only.
  * Each broadcast also goes to the RoomBus, where GraphQL subscriptions match it against the rooms
  * they stand for. Through the Redis adapter the broadcast reaches sockets on every process; only
- * the process whose relay dispatched the outbox row emits it. A worker process has no socket.io server: it emits
- * through the Redis emitter, which the API processes' adapters receive the same way.
+ * the process whose relay dispatched the outbox row emits it. A worker process has no socket.io
+ * server: it emits through the Redis emitter, which the API processes' adapters receive the same
+ * way (and publishes to the RoomBus on Redis, which every API process listens to).
  */
 @Injectable()
 export class RealtimeFanout {
