@@ -62,7 +62,11 @@ async function layersOf(
   return formatLayers(`${scenario}) ${spec.title}`, profile, result.serverCpuMsPerRequest);
 }
 
-async function seedItems(keel: KeelProcess, token: string, count: number): Promise<string[]> {
+export async function seedItems(
+  keel: KeelProcess,
+  token: string,
+  count: number,
+): Promise<string[]> {
   progress(`seeding ${count} published items through POST /items`);
   const started = performance.now();
   const ids = await mapLimited(

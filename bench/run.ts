@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { eventsSuite } from './events.bench';
+import { graphqlSuite } from './graphql.bench';
 import { itemsSuite } from './items.bench';
 import { realtimeSuite } from './realtime.bench';
 import { searchSuite } from './search.bench';
@@ -26,7 +27,14 @@ import type { ScenarioResult } from './lib/table';
  * table and writes bench/results/<suites>-<timestamp>.json. Everything it created is removed at the
  * end, also after a failure or Ctrl-C.
  */
-const SUITES: BenchSuite[] = [itemsSuite, realtimeSuite, searchSuite, eventsSuite, soakSuite];
+const SUITES: BenchSuite[] = [
+  itemsSuite,
+  realtimeSuite,
+  searchSuite,
+  graphqlSuite,
+  eventsSuite,
+  soakSuite,
+];
 
 function chooseSuites(names: string[]): BenchSuite[] {
   if (names.length === 0) return SUITES;

@@ -10,6 +10,7 @@ import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { KeelGraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { SearchModule } from './modules/search/search.module';
@@ -37,6 +38,7 @@ export class AppModule {
         RealtimeModule,
         EventsModule.forRoot(config),
         MetricsModule,
+        KeelGraphqlModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

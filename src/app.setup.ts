@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { Express, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
@@ -46,7 +46,15 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(app.get(HttpMetrics).middleware);
   app.use(requestIdMiddleware);
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  const headers = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  // /graphql answers JSON, or Apollo's landing page, which carries its own nonce-based CSP (a
+  // second, stricter policy from helmet would block the page's scripts).
+  const graphqlHeaders = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path === '/graphql' ? graphqlHeaders : headers)(req, res, next),
+  );
   app.enableCors({
     origin: http.corsOrigins.length > 0 ? http.corsOrigins : false,
     credentials: true,

@@ -21,6 +21,8 @@ const PROVEN_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   too_many_requests: 'abuse.e2e-spec.ts and auth.e2e-spec.ts (an app with a low AUTH_RATE_LIMIT)',
   internal: 'problem-details.filter.spec.ts: an unknown error',
   service_unavailable: 'test/faults (database cut) and problem-details.filter.spec.ts',
+  query_too_complex:
+    'test/graphql/graphql-limits.e2e-spec.ts (GraphQL only: depth, cost, aliases, tokens)',
 };
 
 /**

@@ -1,8 +1,8 @@
 import type { Response } from 'supertest';
-import { randomInt } from 'node:crypto';
 import { signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { createItem, ItemBody } from './helpers/items';
 import { expectProblem } from './helpers/expect-problem';
+import { searchWord } from './helpers/search-words';
 import { startApp, TestApp } from './helpers/test-app';
 import type { ItemInput } from './factories/item.factory';
 import type { Problem } from '../src/common/errors/problem';
@@ -27,13 +27,7 @@ interface SearchPage {
   nextCursor: string | null;
 }
 
-/** A made-up word of 10 letters (≥ 4 for InnoDB's token size, never a stopword), unique per call. */
-function word(): string {
-  const letters = 'bcdfghjklmnpqrstvwxz';
-  let w = 'q';
-  for (let i = 0; i < 9; i += 1) w += letters[randomInt(letters.length)];
-  return w;
-}
+const word = searchWord;
 
 describe('search (database driver)', () => {
   let t: TestApp;

@@ -18,6 +18,14 @@ export interface AppConfig {
     /** Node's server deadlines: request line + headers, whole request, idle keep-alive. */
     timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
+  graphql: {
+    /** Schema introspection and the Apollo landing page (IDE): on unless NODE_ENV=production. */
+    introspection: boolean;
+    /** Deepest selection nesting one operation may have. */
+    maxDepth: number;
+    /** Highest cost (GraphQL Armor's count of fields, objects weighted) one operation may have. */
+    maxCost: number;
+  };
   db:
     | {
         type: 'mysql';
@@ -171,6 +179,11 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
         requestMs: requestTimeoutMs,
         keepAliveMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5000,
       },
+    },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ?? !production,
+      maxDepth: env.GRAPHQL_MAX_DEPTH ?? 8,
+      maxCost: env.GRAPHQL_MAX_COST ?? 5000,
     },
     db: env.DATABASE_URL
       ? {

@@ -135,6 +135,10 @@ export class EnvironmentVariables {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
   BODY_LIMIT?: string;
 
+  @IsOptional() @Transform(toBool) @IsBoolean() GRAPHQL_INTROSPECTION?: boolean;
+  @OptionalInt(2, 50) GRAPHQL_MAX_DEPTH?: number;
+  @OptionalInt(10, 1000000) GRAPHQL_MAX_COST?: number;
+
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
   @IsOptional() @Transform(toBool) @IsBoolean() LOG_PRETTY?: boolean;
 

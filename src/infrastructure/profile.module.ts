@@ -6,6 +6,7 @@ import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
 import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { profileProviders } from './profile.providers';
 import { RedisModule } from './redis/redis.module';
 
@@ -25,6 +26,7 @@ export class ProfileModule {
         DeliveryLedger,
         RealtimeTransport,
         OutboxWakeSignal,
+        RoomBus,
       ],
     };
   }

@@ -21,6 +21,9 @@ import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { MemoryRoomBus } from '../modules/realtime/memory-room-bus';
+import { RedisRoomBus } from '../modules/realtime/redis-room-bus';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { profileProviders, searchQueueBinding } from './profile.providers';
 
 const embedded = loadConfig({});
@@ -41,6 +44,7 @@ describe('profile providers', () => {
     DeliveryLedger,
     RealtimeTransport,
     OutboxWakeSignal,
+    RoomBus,
   ];
 
   it.each([
@@ -54,6 +58,7 @@ describe('profile providers', () => {
         MemoryDeliveryLedger,
         InProcessRealtimeTransport,
         LocalOutboxWakeSignal,
+        MemoryRoomBus,
       ],
     ],
     [
@@ -66,6 +71,7 @@ describe('profile providers', () => {
         RedisDeliveryLedger,
         RedisRealtimeTransport,
         RedisOutboxWakeSignal,
+        RedisRoomBus,
       ],
     ],
   ])('binds every port to its adapter %s', (_, config, adapters) => {

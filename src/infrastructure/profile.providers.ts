@@ -22,6 +22,9 @@ import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
 import { RedisOutboxWakeSignal } from '../modules/outbox/redis-outbox-wake.signal';
 import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
+import { MemoryRoomBus } from '../modules/realtime/memory-room-bus';
+import { RedisRoomBus } from '../modules/realtime/redis-room-bus';
+import { RoomBus } from '../modules/realtime/room-bus';
 import { RedisConnections } from './redis/redis-connections';
 
 /**
@@ -37,6 +40,7 @@ import { RedisConnections } from './redis/redis-connections';
  * | DeliveryLedger     | MemoryDeliveryLedger                       | RedisDeliveryLedger      |
  * | RealtimeTransport  | InProcessRealtimeTransport                 | RedisRealtimeTransport   |
  * | OutboxWakeSignal   | LocalOutboxWakeSignal (nothing to tell)    | RedisOutboxWakeSignal    |
+ * | RoomBus            | MemoryRoomBus                              | RedisRoomBus             |
  * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
  */
 export const usesRedis = (config: AppConfig): boolean => config.redis !== null;
@@ -63,6 +67,7 @@ export function profileProviders(config: AppConfig): Provider[] {
       provide: OutboxWakeSignal,
       useClass: redis ? RedisOutboxWakeSignal : LocalOutboxWakeSignal,
     },
+    { provide: RoomBus, useClass: redis ? RedisRoomBus : MemoryRoomBus },
   ];
 }
 

@@ -47,3 +47,13 @@ export async function signUp(
 export function signInAdmin(http: () => TestAgent): Promise<SignedIn> {
   return login(http, TEST_ADMIN.email, TEST_ADMIN.password);
 }
+
+/** Deactivates a user as the admin does (PATCH /users/:id { isActive: false }). */
+export async function deactivate(http: () => TestAgent, user: { id: string }): Promise<void> {
+  const admin = await signInAdmin(http);
+  await http()
+    .patch(`/users/${user.id}`)
+    .set('Authorization', admin.bearer)
+    .send({ isActive: false })
+    .expect(200);
+}

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import { requestOf } from './request-of';
 import { AuthUser, Role } from './role';
 
 export const IS_PUBLIC_KEY = 'keel:isPublic';
@@ -12,9 +12,9 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   SetMetadata(ROLES_KEY, roles);
 
-/** The authenticated user of the request. */
+/** The authenticated user of the request (REST route or GraphQL resolver). */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
-  const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+  const req = requestOf(ctx);
   if (!req.user) throw new Error('CurrentUser used on a route without authentication');
   return req.user;
 });

@@ -30,6 +30,11 @@ export const ERROR_CODES = {
     description:
       'The `cursor` is not one this API issued (or belongs to another sort); start again without it.',
   },
+  query_too_complex: {
+    status: 400,
+    description:
+      'A GraphQL operation is over a limit (depth, cost, aliases or tokens) or is a batch; see docs/graphql.md#limits.',
+  },
   unauthorized: {
     status: 401,
     description:

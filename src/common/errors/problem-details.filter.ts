@@ -1,40 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDatabaseUnavailable } from '../../database/connection-errors';
-import { isUniqueViolation } from '../../database/query-errors';
-import { AppError, ErrorCode } from './app-error';
-import { ProblemInput, sendProblem } from './problem';
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  412: 'precondition_failed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'too_many_requests',
-  503: 'service_unavailable',
-};
-
-const SAFE_DETAIL: Partial<Record<ErrorCode, string>> = {
-  bad_request: 'The request could not be understood.',
-  unauthorized: 'Authentication is required.',
-  forbidden: 'You are not allowed to do this.',
-  not_found: 'The resource does not exist.',
-  conflict: 'The request conflicts with the current state of the resource.',
-  too_many_requests: 'Too many requests; try again later.',
-  service_unavailable: 'The service is temporarily unavailable; try again shortly.',
-};
-
-/** Retry-After sent with a 503 when the database is unreachable. */
-const DATABASE_RETRY_AFTER_SECONDS = 5;
+import { sendProblem } from './problem';
+import { problemInputOf } from './problem-input-of';
 
 /**
- * The one place errors become responses: problem+json (RFC 9457) with the request id. Domain errors
- * carry their own code; Nest's HTTP exceptions are mapped by status; anything else is logged and
+ * The one place errors become HTTP responses: problem+json (RFC 9457) with the request id, from
+ * problemInputOf (shared with GraphQL's error mapping). Unexpected errors are logged here and
  * answered as a generic 500, so no stack trace, SQL or driver message reaches a client.
  */
 @Catch()
@@ -47,51 +18,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     if (res.headersSent) return;
-    sendProblem(req, res, this.toProblem(exception, req));
-  }
-
-  private toProblem(exception: unknown, req: Request): ProblemInput {
-    if (exception instanceof AppError) {
-      return {
-        code: exception.code,
-        detail: exception.message,
-        errors: exception.errors,
-        retryAfterSeconds: exception.retryAfterSeconds,
-      };
+    const problem = problemInputOf(exception, { method: req.method, path: req.path });
+    const requestId = (req as Request & { id?: string }).id;
+    if (problem.code === 'service_unavailable' && problem.retryAfterSeconds !== undefined) {
+      this.logger.warn({ err: exception, requestId }, 'database unavailable');
+    } else if (problem.code === 'internal') {
+      this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
-    if (exception instanceof ThrottlerException) {
-      return { code: 'too_many_requests', detail: SAFE_DETAIL.too_many_requests ?? '' };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 404 && exception.message.startsWith(`Cannot ${req.method} `)) {
-        return { code: 'route_not_found', detail: `No route matches ${req.method} ${req.path}.` };
-      }
-      const code = CODE_BY_STATUS[status];
-      if (code !== undefined) return { code, detail: SAFE_DETAIL[code] ?? exception.message };
-      if (status < 500) return { code: 'bad_request', status, detail: exception.message };
-    }
-    if (isUniqueViolation(exception)) {
-      return { code: 'conflict', detail: SAFE_DETAIL.conflict ?? '' };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      this.logger.warn(
-        { err: exception, requestId: (req as Request & { id?: string }).id },
-        'database unavailable',
-      );
-      return {
-        code: 'service_unavailable',
-        detail: SAFE_DETAIL.service_unavailable ?? '',
-        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
-      };
-    }
-    this.logger.error(
-      { err: exception, requestId: (req as Request & { id?: string }).id },
-      'unhandled error',
-    );
-    return {
-      code: 'internal',
-      detail: 'An unexpected error occurred; quote the requestId when reporting it.',
-    };
+    sendProblem(req, res, problem);
   }
 }

@@ -37,7 +37,7 @@ class KeelValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const result: unknown = await super.transform(value, metadata);
     const fields: unknown =
-      metadata.type === 'body' && metadata.metatype
+      (metadata.type === 'body' || (metadata.type as string) === 'args') && metadata.metatype
         ? Reflect.getMetadata(REQUIRES_ANY_OF, metadata.metatype)
         : undefined;
     if (Array.isArray(fields) && !changesAny(result, fields as string[])) {

@@ -42,6 +42,8 @@ const ROLES = {
   /** socket.io adapter and emitter publishing, and the adapter's subscriber connection. */
   'socket-pub': queueing,
   'socket-sub': queueing,
+  /** The realtime room bus's subscriber (GraphQL subscriptions), in subscriber mode. */
+  'room-bus-sub': queueing,
 } satisfies Record<string, RedisOptions>;
 
 export type RedisRole = keyof typeof ROLES;

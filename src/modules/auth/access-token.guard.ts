@@ -1,13 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { IS_PUBLIC_KEY } from '../../common/auth/decorators';
-import { AuthUser } from '../../common/auth/role';
+import { requestOf } from '../../common/auth/request-of';
 import { AccessTokenVerifier } from './access-token-verifier';
 
 /**
  * Global: every route needs a valid access token in the Authorization header (never the query
- * string) unless it is marked @Public(). The user it resolves is `request.user`.
+ * string) unless it is marked @Public(). The user it resolves is `request.user`. GraphQL resolvers
+ * are guarded the same way (field resolvers are not: their parent was already authorised).
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -22,7 +22,7 @@ export class AccessTokenGuard implements CanActivate {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const request = requestOf(context);
     request.user = await this.verifier.requireUser(request.headers.authorization);
     return true;
   }

@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -8,37 +7,26 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentUser, Public } from '../../common/auth/decorators';
 import { AuthUser } from '../../common/auth/role';
 import { ApiAuth, ApiProblems } from '../../common/swagger/api-problems.decorator';
-import type { AppConfig } from '../../config/configuration';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { RefreshTokenInvalid } from './auth.exceptions';
 import { AuthService } from './auth.service';
+import { RefreshCookie } from './refresh-cookie';
 import { LoginDto, RefreshDto, RegisterDto, TokensDto } from './dto/auth.dto';
 
-export const REFRESH_COOKIE = 'keel_refresh';
+const COOKIE_PATH = '/auth';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  private readonly cookie: CookieOptions;
-
   constructor(
     private readonly auth: AuthService,
-    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
-  ) {
-    const { cookieSecure, refreshTtlSeconds } = config.get('auth', { infer: true });
-    this.cookie = {
-      httpOnly: true,
-      secure: cookieSecure,
-      sameSite: 'strict',
-      path: '/auth',
-      maxAge: refreshTtlSeconds * 1000,
-    };
-  }
+    private readonly cookie: RefreshCookie,
+  ) {}
 
   @Public()
   @UseGuards(AuthThrottlerGuard)
@@ -62,7 +50,7 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokensDto> {
     const tokens = await this.auth.login(body.email, body.password);
-    res.cookie(REFRESH_COOKIE, tokens.refreshToken, this.cookie);
+    this.cookie.set(res, COOKIE_PATH, tokens.refreshToken);
     return tokens;
   }
 
@@ -82,14 +70,14 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokensDto> {
-    const presented = body.refreshToken ?? readCookie(req);
+    const presented = body.refreshToken ?? this.cookie.read(req);
     if (!presented) throw new RefreshTokenInvalid();
     try {
       const tokens = await this.auth.refresh(presented);
-      res.cookie(REFRESH_COOKIE, tokens.refreshToken, this.cookie);
+      this.cookie.set(res, COOKIE_PATH, tokens.refreshToken);
       return tokens;
     } catch (error) {
-      res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+      this.cookie.clear(res, COOKIE_PATH);
       throw error;
     }
   }
@@ -106,8 +94,8 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    await this.auth.logout(body.refreshToken ?? readCookie(req));
-    res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+    await this.auth.logout(body.refreshToken ?? this.cookie.read(req));
+    this.cookie.clear(res, COOKIE_PATH);
   }
 
   @Post('logout-all')
@@ -120,12 +108,6 @@ export class AuthController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     await this.auth.logoutAll(user);
-    res.clearCookie(REFRESH_COOKIE, { ...this.cookie, maxAge: undefined });
+    this.cookie.clear(res, COOKIE_PATH);
   }
-}
-
-function readCookie(req: Request): string | undefined {
-  const cookies = req.cookies as Record<string, unknown> | undefined;
-  const value = cookies?.[REFRESH_COOKIE];
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -12,6 +12,8 @@ import { AccessTokenVerifier } from './access-token-verifier';
 import { AUTH_THROTTLERS, AuthThrottlerGuard, emailTracker } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AuthResolver } from './graphql/auth.resolver';
+import { RefreshCookie } from './refresh-cookie';
 import { resolveJwtKeys } from './jwt-keys';
 import { RateLimitStorage } from './rate-limit.storage';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -68,6 +70,8 @@ import { SessionsService } from './sessions.service';
     AccessTokenVerifier,
     RefreshTokensRepository,
     AuthThrottlerGuard,
+    RefreshCookie,
+    AuthResolver,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { ROLES_KEY } from '../../common/auth/decorators';
-import { AuthUser, Role } from '../../common/auth/role';
+import { requestOf } from '../../common/auth/request-of';
+import { Role } from '../../common/auth/role';
 import { InsufficientRole } from './auth.exceptions';
 
 /** Global, after authentication: enforces @Roles(...) where present. */
@@ -16,7 +16,7 @@ export class RolesGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!roles || roles.length === 0) return true;
-    const user = context.switchToHttp().getRequest<Request & { user?: AuthUser }>().user;
+    const user = requestOf(context).user;
     if (!user || !roles.includes(user.role)) throw new InsufficientRole();
     return true;
   }

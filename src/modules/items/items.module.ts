@@ -10,6 +10,8 @@ import { ItemsController } from './items.controller';
 import { ItemsReadModule } from './items-read.module';
 import { ItemsRepository } from './items.repository';
 import { ItemsService } from './items.service';
+import { ItemsResolver } from './graphql/items.resolver';
+import { UserItemsResolver } from './graphql/user-items.resolver';
 
 /** /items, and what other modules may use of items: ItemsService and ItemsReadService. */
 @Module({
@@ -19,7 +21,14 @@ import { ItemsService } from './items.service';
     OutboxModule,
   ],
   controllers: [ItemsController],
-  providers: [ItemsRepository, IdempotencyKeysRepository, ItemCache, ItemsService],
+  providers: [
+    ItemsRepository,
+    IdempotencyKeysRepository,
+    ItemCache,
+    ItemsService,
+    ItemsResolver,
+    UserItemsResolver,
+  ],
   exports: [ItemsService, ItemsReadModule],
 })
 export class ItemsModule {}

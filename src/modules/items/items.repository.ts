@@ -25,15 +25,30 @@ const SORT_COLUMN: Record<ItemSort, 'createdAt' | 'updatedAt' | 'title'> = {
   title: 'title',
 };
 
-function sortValue(item: ItemEntity, sort: ItemSort): string {
+/** An item's sort key as a cursor holds it (instants as ISO strings, as the DTO has them). */
+export interface ItemSortKey {
+  id: string;
+  title: string;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+function sortValue(item: ItemSortKey, sort: ItemSort): string {
+  const instant = (value: Date | string): string =>
+    typeof value === 'string' ? value : value.toISOString();
   switch (sort) {
     case 'title':
       return item.title;
     case 'createdAt':
-      return item.createdAt.toISOString();
+      return instant(item.createdAt);
     case 'updatedAt':
-      return item.updatedAt.toISOString();
+      return instant(item.updatedAt);
   }
+}
+
+/** The cursor of the page that starts after `item`, in this sort and order (GraphQL edges). */
+export function itemCursor(item: ItemSortKey, sort: ItemSort, order: 'asc' | 'desc'): string {
+  return encodeCursor([sort, order, sortValue(item, sort), item.id]);
 }
 
 @Injectable()
@@ -114,9 +129,7 @@ export class ItemsRepository {
     const data = rows.slice(0, query.limit);
     const last = data[data.length - 1];
     const nextCursor =
-      rows.length > query.limit && last
-        ? encodeCursor([query.sort, query.order, sortValue(last, query.sort), last.id])
-        : null;
+      rows.length > query.limit && last ? itemCursor(last, query.sort, query.order) : null;
     return { data, nextCursor };
   }
 

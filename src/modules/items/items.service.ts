@@ -28,7 +28,7 @@ import {
   StaleItemVersion,
 } from './item.exceptions';
 import { toItemDto } from './item.mapper';
-import { ItemsRepository } from './items.repository';
+import { itemCursor, ItemsRepository } from './items.repository';
 
 const IDEMPOTENCY_SCOPE = 'items.create';
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -127,6 +127,16 @@ export class ItemsService {
   async list(viewer: AuthUser, query: ListItemsQueryDto): Promise<Page<ItemDto>> {
     const page = await this.items.pageVisible({ ...query, viewer });
     return { data: page.data.map(toItemDto), nextCursor: page.nextCursor };
+  }
+
+  /** list's page with the cursor after each item, for GraphQL's connection edges. */
+  async listEdges(
+    viewer: AuthUser,
+    query: ListItemsQueryDto,
+  ): Promise<Page<ItemDto> & { cursors: string[] }> {
+    const page = await this.list(viewer, query);
+    const cursors = page.data.map((item) => itemCursor(item, query.sort, query.order));
+    return { ...page, cursors };
   }
 
   async update(

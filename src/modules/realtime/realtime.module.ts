@@ -4,12 +4,13 @@ import { ItemsModule } from '../items/items.module';
 import { RealtimeFanoutModule } from './realtime-fanout.module';
 import { RealtimeMetrics } from './realtime.metrics';
 import { RealtimeSessions } from './realtime-sessions';
+import { ItemSubscriptionsResolver } from './graphql/item-subscriptions.resolver';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** socket.io namespace /realtime: authenticated rooms fed by the items outbox events. */
 @Module({
   imports: [AuthModule, ItemsModule, RealtimeFanoutModule],
-  providers: [RealtimeSessions, RealtimeGateway, RealtimeMetrics],
+  providers: [RealtimeSessions, RealtimeGateway, RealtimeMetrics, ItemSubscriptionsResolver],
   exports: [RealtimeFanoutModule],
 })
 export class RealtimeModule {}

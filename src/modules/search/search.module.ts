@@ -8,6 +8,7 @@ import { ElasticsearchSearchIndex } from './elasticsearch/elasticsearch-search.i
 import { SEARCH_INDEX, type SearchIndex } from './search-index.port';
 import { SearchController } from './search.controller';
 import { SearchService } from './search.service';
+import { SearchResolver } from './graphql/search.resolver';
 
 /** How long boot waits for Elasticsearch to create the index before going on without it. */
 const ENSURE_INDEX_TIMEOUT_MS = 10_000;
@@ -68,7 +69,7 @@ export class SearchModule {
       module: SearchModule,
       imports,
       controllers: [SearchController],
-      providers: [DatabaseSearchIndex, searchIndexProvider, SearchService],
+      providers: [DatabaseSearchIndex, searchIndexProvider, SearchService, SearchResolver],
       exports: [SEARCH_INDEX],
     };
     built.set(config, module);

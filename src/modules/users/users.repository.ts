@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { cursorField, decodeCursor, encodeCursor, Page } from '../../common/pagination/cursor';
 import { UserEntity } from './user.entity';
 
@@ -10,6 +10,12 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** The rows of `ids` that exist, in one statement. */
+  findByIds(ids: string[]): Promise<UserEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo.findBy({ id: In(ids) });
   }
 
   findActiveById(id: string): Promise<UserEntity | null> {

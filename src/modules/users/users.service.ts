@@ -11,6 +11,7 @@ import { OutboxRepository } from '../outbox/outbox.repository';
 import { Page } from '../../common/pagination/cursor';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
+import type { UserProfileDto } from './dto/user-profile.dto';
 import { UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher.service';
 import { toUserDto } from './user.mapper';
@@ -143,6 +144,12 @@ export class UsersService {
     const user = await this.users.findById(id);
     if (!user) throw new UserNotFound();
     return toUserDto(user);
+  }
+
+  /** Public profiles (id, display name) of the given users, by id; unknown ids are left out. */
+  async profilesByIds(ids: string[]): Promise<Map<string, UserProfileDto>> {
+    const rows = await this.users.findByIds(ids);
+    return new Map(rows.map((u) => [u.id, { id: u.id, displayName: u.displayName }]));
   }
 
   list(query: { limit: number; cursor?: string }): Promise<Page<UserDto>> {
