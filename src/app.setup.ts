@@ -60,9 +60,9 @@ export function configureApp(app: NestExpressApplication): void {
     credentials: true,
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
   });
-  // Only /auth reads a cookie (the refresh token, scoped to /auth): parsing the Cookie header of
-  // every other request produced nothing.
-  app.use('/auth', cookieParser());
+  // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
+  // Cookie header of every other request produced nothing.
+  app.use(['/auth', '/graphql'], cookieParser());
   app.use(jsonBodyMiddleware(http.bodyLimit));
   app.useGlobalPipes(createValidationPipe());
 
