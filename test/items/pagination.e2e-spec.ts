@@ -15,6 +15,10 @@ describe('items', () => {
   const { newUser, create, list } = itemsApi(() => t);
 
   describe('keyset pagination while items are inserted between pages', () => {
+    // About 50 writes and a dozen pages each: more than Jest's default 30 s when the machine is
+    // busy (seen on 2 shared cores), far less on its own.
+    jest.setTimeout(90_000);
+
     /**
      * Pages through the owner's items with limit=7, inserting 3 items before each next page, and
      * returns the ids in the order the pages gave them.
