@@ -105,9 +105,10 @@ function absenceLine(missing, { fullStack, sqlite }) {
     .join(' and ');
   return (
     `${inCi ? 'FAILING' : 'NOT RUN'}: ${parts.join(' and ')}: ${what} did not answer. ` +
-    'Start MariaDB and Redis with `docker compose up -d mysql redis` and set ' +
-    'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test, RabbitMQ with ' +
-    '`rabbitmq-server -detached`, or point TEST_DATABASE_URL, TEST_REDIS_URL and TEST_RABBITMQ_URL ' +
+    'Start them with `docker compose up -d mysql redis rabbitmq` and set ' +
+    'TEST_DATABASE_URL=mariadb://root:keel-root@127.0.0.1:3306/test and ' +
+    'TEST_RABBITMQ_URL=amqp://keel:keel@127.0.0.1:5672 (or `rabbitmq-server -detached` for a local ' +
+    'broker), or point TEST_DATABASE_URL, TEST_REDIS_URL and TEST_RABBITMQ_URL ' +
     'at running servers.' +
     (inCi ? ' Under CI=true these tests are never skipped.' : '')
   );

@@ -120,9 +120,17 @@ function durationMs(value: unknown, what: string): number {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines mysql, redis, elasticsearch, migrate, api and worker', () => {
+  it('defines mysql, redis, elasticsearch, rabbitmq, migrate, api and worker', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['mysql', 'redis', 'elasticsearch', 'migrate', 'api', 'worker']),
+      expect.arrayContaining([
+        'mysql',
+        'redis',
+        'elasticsearch',
+        'rabbitmq',
+        'migrate',
+        'api',
+        'worker',
+      ]),
     );
   });
 
@@ -249,16 +257,30 @@ describe('docker-compose.yml', () => {
     expect(es.port).toBe('9200');
   });
 
+  it('points RABBITMQ_URL at the rabbitmq service with its user and password', () => {
+    const rabbitmq = environmentOf(service('rabbitmq'));
+    const url = new URL(withDefaults(apiEnv().RABBITMQ_URL ?? ''));
+    expect(url.protocol).toBe('amqp:');
+    expect(url.hostname).toBe('rabbitmq');
+    expect(url.port === '' || url.port === '5672').toBe(true);
+    expect(decodeURIComponent(url.username)).toBe(
+      withDefaults(rabbitmq.RABBITMQ_DEFAULT_USER ?? ''),
+    );
+    expect(decodeURIComponent(url.password)).toBe(
+      withDefaults(rabbitmq.RABBITMQ_DEFAULT_PASS ?? ''),
+    );
+  });
+
   it('takes JWT_SECRET from the host and refuses to start without it', () => {
     expect(apiEnv().JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
     expect(apiEnv().NODE_ENV).toBe('production');
   });
 
   it.each(['api', 'worker'])(
-    'starts the %s only once mysql, redis and elasticsearch are healthy',
+    'starts the %s only once mysql, redis, elasticsearch and rabbitmq are healthy',
     (keel) => {
       const deps = dependenciesOf(service(keel));
-      for (const name of ['mysql', 'redis', 'elasticsearch']) {
+      for (const name of ['mysql', 'redis', 'elasticsearch', 'rabbitmq']) {
         expect({ name, condition: deps[name] }).toEqual({ name, condition: 'service_healthy' });
         expect(
           mapping(service(name).healthcheck, `services.${name}.healthcheck`).test,
