@@ -68,6 +68,16 @@ class FakeBroker {
   }
 }
 
+/** A started relay over `pending` broker rows, once its first claims have run. */
+async function startedOver(pending: number) {
+  const outbox = new FakeOutbox(pending);
+  const broker = new FakeBroker();
+  const relay = relayOver(outbox, broker);
+  relay.start();
+  await settle();
+  return { outbox, broker, relay };
+}
+
 function relayOver(outbox: FakeOutbox, broker: FakeBroker): OutboxRelay {
   const bus = {
     hasDestination: () => true,
@@ -83,11 +93,7 @@ function relayOver(outbox: FakeOutbox, broker: FakeBroker): OutboxRelay {
 
 describe('OutboxRelay, RabbitMQ destination', () => {
   it('claims the next batches while earlier ones await confirms, marking rows only once confirmed', async () => {
-    const outbox = new FakeOutbox(1000);
-    const broker = new FakeBroker();
-    const relay = relayOver(outbox, broker);
-    relay.start();
-    await settle();
+    const { outbox, broker, relay } = await startedOver(1000);
     // Three batches in flight, none confirmed: nothing is marked published.
     expect(outbox.claims).toEqual([250, 250, 250]);
     expect(broker.unconfirmed.size).toBe(750);
@@ -105,11 +111,7 @@ describe('OutboxRelay, RabbitMQ destination', () => {
   });
 
   it('on shutdown claims nothing more and finishes the batches in flight', async () => {
-    const outbox = new FakeOutbox(1000);
-    const broker = new FakeBroker();
-    const relay = relayOver(outbox, broker);
-    relay.start();
-    await settle();
+    const { outbox, broker, relay } = await startedOver(1000);
     let stopped = false;
     const stopping = relay.onModuleDestroy().then(() => {
       stopped = true;
