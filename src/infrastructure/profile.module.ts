@@ -1,13 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/configuration';
-import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
-import { CacheStore } from '../cache/cache-store';
-import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
-import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
-import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
-import { RealtimeTransport } from '../modules/realtime/realtime-transport';
-import { RoomBus } from '../modules/realtime/room-bus';
-import { profileProviders } from './profile.providers';
+import { PROFILE_PORTS, profileProviders } from './profile.providers';
 import { RedisModule } from './redis/redis.module';
 
 /** The Redis connections (full stack) and the ports bound for the profile, for every module. */
@@ -19,15 +12,7 @@ export class ProfileModule {
       global: true,
       imports: [RedisModule.forRoot(config)],
       providers: profileProviders(config),
-      exports: [
-        CacheStore,
-        CacheInvalidationBus,
-        RateLimitStorage,
-        DeliveryLedger,
-        RealtimeTransport,
-        OutboxWakeSignal,
-        RoomBus,
-      ],
+      exports: [...PROFILE_PORTS],
     };
   }
 }

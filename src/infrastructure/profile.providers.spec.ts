@@ -1,30 +1,23 @@
 import type { ClassProvider, Provider } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import { CacheInvalidationBus } from '../cache/cache-invalidation.bus';
-import { CacheStore } from '../cache/cache-store';
 import { LocalInvalidationBus } from '../cache/local-invalidation.bus';
 import { MemoryCacheStore } from '../cache/memory-cache.store';
 import { RedisCacheStore } from '../cache/redis-cache.store';
 import { RedisInvalidationBus } from '../cache/redis-invalidation.bus';
 import { loadConfig } from '../config/configuration';
-import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
 import { BullSearchQueue } from '../modules/indexing/bull-search.queue';
 import { InProcessSearchQueue } from '../modules/indexing/in-process-search.queue';
 import { SEARCH_QUEUE } from '../modules/indexing/search-index.job';
 import { LocalOutboxWakeSignal } from '../modules/outbox/local-outbox-wake.signal';
-import { OutboxWakeSignal } from '../modules/outbox/outbox-wake-signal';
 import { RedisOutboxWakeSignal } from '../modules/outbox/redis-outbox-wake.signal';
-import { DeliveryLedger } from '../modules/realtime/delivery-ledger';
 import { InProcessRealtimeTransport } from '../modules/realtime/in-process-realtime.transport';
 import { MemoryDeliveryLedger } from '../modules/realtime/memory-delivery-ledger';
-import { RealtimeTransport } from '../modules/realtime/realtime-transport';
 import { RedisDeliveryLedger } from '../modules/realtime/redis-delivery-ledger';
 import { RedisRealtimeTransport } from '../modules/realtime/redis-realtime.transport';
 import { MemoryRoomBus } from '../modules/realtime/memory-room-bus';
 import { RedisRoomBus } from '../modules/realtime/redis-room-bus';
-import { RoomBus } from '../modules/realtime/room-bus';
-import { profileProviders, searchQueueBinding } from './profile.providers';
+import { PROFILE_PORTS, profileProviders, searchQueueBinding } from './profile.providers';
 
 const embedded = loadConfig({});
 const fullStack = loadConfig({ REDIS_URL: 'redis://redis:6379' });
@@ -37,15 +30,7 @@ function bindings(providers: Provider[]): Map<unknown, unknown> {
 }
 
 describe('profile providers', () => {
-  const ports = [
-    CacheStore,
-    CacheInvalidationBus,
-    RateLimitStorage,
-    DeliveryLedger,
-    RealtimeTransport,
-    OutboxWakeSignal,
-    RoomBus,
-  ];
+  const ports = PROFILE_PORTS;
 
   it.each([
     [

@@ -43,6 +43,17 @@ import { RedisConnections } from './redis/redis-connections';
  * | RoomBus            | MemoryRoomBus                              | RedisRoomBus             |
  * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
  */
+/** Every port the profile binds (the ProfileModule exports exactly these). */
+export const PROFILE_PORTS = [
+  CacheStore,
+  CacheInvalidationBus,
+  RateLimitStorage,
+  DeliveryLedger,
+  RealtimeTransport,
+  OutboxWakeSignal,
+  RoomBus,
+] as const;
+
 export const usesRedis = (config: AppConfig): boolean => config.redis !== null;
 
 /** The ports every module may inject, bound for the profile (provided by the global ProfileModule). */
