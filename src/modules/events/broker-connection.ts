@@ -24,7 +24,10 @@ function hostOf(url: string): string {
  * exchange is declared. Never blocks boot: a broker that is down, unreachable or refuses the
  * credentials is retried with exponential backoff (1 s … 30 s), logged once per change of state,
  * and reported by `/health/ready` as degraded. While disconnected, `publish` fails at once (the
- * relay leaves the rows pending), so nothing is buffered in memory.
+ * relay leaves the rows pending), so nothing is buffered in memory. That is why this uses
+ * amqp-connection-manager directly rather than @golevelup/nestjs-rabbitmq (a wrapper over it):
+ * Keel only publishes, the outbox is the buffer, and golevelup's in-memory buffering across a
+ * reconnect would hide from the relay which rows the broker really confirmed.
  */
 @Injectable()
 export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
