@@ -103,6 +103,32 @@ const baseSchemas: Record<string, Json> = {
     additionalProperties: false,
     properties: { item: ref('components/schemas/Item'), version: { type: 'integer' } },
   },
+  RealtimeAck: {
+    description:
+      'The acknowledgement of every client message: {"ok":true}, or {"ok":false,"error":{"code","message"}}.',
+    oneOf: [
+      {
+        type: 'object',
+        required: ['ok'],
+        additionalProperties: false,
+        properties: { ok: { const: true } },
+      },
+      {
+        type: 'object',
+        required: ['ok', 'error'],
+        additionalProperties: false,
+        properties: {
+          ok: { const: false },
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            additionalProperties: false,
+            properties: { code: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    ],
+  },
   RealtimeItemWithdrawn: {
     type: 'object',
     description: 'item.deleted to subscribers who may no longer read an unpublished item.',
@@ -281,7 +307,8 @@ export function buildAsyncApiDocument(exchange = 'keel.events'): Json {
     messages[name] = {
       name: event,
       payload,
-      description: 'Acknowledged with {"ok":true} or {"ok":false,"error":{"code","message"}}.',
+      description:
+        'Acknowledged with {"ok":true} or {"ok":false,"error":{"code","message"}} (components/schemas/RealtimeAck).',
     };
     realtimeMessages[name] = ref(`components/messages/${name}`);
   }
