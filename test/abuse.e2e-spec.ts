@@ -250,7 +250,12 @@ describe('abuse', () => {
     it('a client that connects and sends nothing is closed after the headers timeout', async () => {
       const outcome = await dripUntilClosed(t.url, { giveUpMs: GIVE_UP_MS });
       expect(outcome.closedByServer).toBe(true);
-      expect(outcome.received).toBe('');
+      // Keel's own timer closes it without a word; Node's periodic deadline check (which also sees
+      // the silent connection) may get there first on a busy event loop and answer 408. Either way
+      // nothing but that 408 is ever sent.
+      expect(outcome.received).toMatch(
+        /^(|HTTP\/1\.1 408 Request Timeout\r\nConnection: close\r\n\r\n)$/,
+      );
       expect(outcome.elapsedMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 100);
       expect(outcome.elapsedMs).toBeLessThan(HEADERS_TIMEOUT_MS + QUICKLY_MS);
     });

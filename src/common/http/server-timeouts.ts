@@ -20,8 +20,9 @@ export function checkingIntervalMs(timeouts: Timeouts): number {
 /**
  * Server deadlines against slow clients, applied before `listen` (main.ts and the e2e tests both
  * go through configureApp). Node cuts a request whose headers, or whole body, arrive too slowly
- * with 408 and closes the connection; it has no deadline for a connection that never sends a
- * byte, so one is added here with the headers timeout.
+ * with 408 and closes the connection. A connection that never sends a byte gets its own timer
+ * here, with the headers timeout, closed without a word; Node's periodic check may also find it
+ * first on a busy event loop and answer it 408 (both within one checking interval of the deadline).
  */
 export function applyServerTimeouts(server: Server, timeouts: Timeouts): void {
   server.headersTimeout = timeouts.headersMs;
