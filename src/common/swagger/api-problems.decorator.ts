@@ -34,7 +34,7 @@ export function codesByStatus(answers: readonly ProblemAnswer[]): Map<number, Er
 
 /**
  * Documents the problem+json error responses a route can answer, with the codes each one carries
- * (`code` narrowed to an enum). `ApiProblems(400, 'item_not_deleted')` reads: any 400 code, and a
+ * (`code` narrowed to an enum). `ApiProblems(400, 'item_not_deleted')` reads: every 400 code, and a
  * 409 only as item_not_deleted.
  */
 export function ApiProblems(...answers: ProblemAnswer[]): MethodDecorator & ClassDecorator {

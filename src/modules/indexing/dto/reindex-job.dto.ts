@@ -2,10 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   REINDEX_PHASES,
   REINDEX_STATUSES,
-  type ReindexJobEntity,
   type ReindexPhase,
   type ReindexStatus,
-} from '../reindex/reindex-job.entity';
+} from '../reindex/reindex-job.states';
 
 /** A full reindex and its progress. */
 export class ReindexJobDto {
@@ -59,31 +58,4 @@ export class ReindexJobDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finishedAt!: string | null;
-}
-
-export function toReindexJobDto(job: ReindexJobEntity): ReindexJobDto {
-  const percent =
-    job.status === 'completed'
-      ? 100
-      : job.total === 0
-        ? 0
-        : Math.min(100, Math.floor((job.processed * 100) / job.total));
-  return {
-    id: job.id,
-    status: job.status,
-    phase: job.phase,
-    driver: job.driver,
-    sourceIndex: job.sourceIndex,
-    targetIndex: job.targetIndex,
-    total: job.total,
-    processed: job.processed,
-    percent,
-    reapplied: job.reapplied,
-    rejected: job.rejected,
-    error: job.error,
-    requestedBy: job.requestedBy,
-    createdAt: job.createdAt.toISOString(),
-    startedAt: job.startedAt?.toISOString() ?? null,
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-  };
 }

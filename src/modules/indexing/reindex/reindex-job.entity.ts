@@ -1,17 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-export const REINDEX_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
-export type ReindexStatus = (typeof REINDEX_STATUSES)[number];
-
-export const REINDEX_PHASES = [
-  'queued',
-  'preparing',
-  'copying',
-  'catching_up',
-  'publishing',
-  'done',
-] as const;
-export type ReindexPhase = (typeof REINDEX_PHASES)[number];
+import type { ReindexPhase, ReindexStatus } from './reindex-job.states';
 
 /** The value of `activeSlot` while a job is queued or running; null once it has ended. */
 export const ACTIVE_SLOT = 'active';
