@@ -138,6 +138,9 @@ module.exports = async () => {
 
   return {
     testTimeout: 30000,
+    // Each e2e file boots its own app; a long run in one process grew past V8's 4 GB heap (about
+    // 25 MB a file). A worker that ends a file above this is replaced by a fresh one.
+    workerIdleMemoryLimit: '2GB',
     // A client still retrying a service that never answered would keep Jest from exiting: under CI
     // the run must end, failed, rather than hang.
     forceExit: inCi && missing.length > 0,

@@ -187,19 +187,28 @@ describe('Redis cut and slow during writes', () => {
       performance.now() - restored,
     );
 
-    // Every created/updated version of every item, once each and in order.
-    const versions = new Map<string, number[]>();
-    for (const { event, payload } of feed.received) {
-      if (event !== 'item.created' && event !== 'item.updated') continue;
-      const message = payload as ItemMessage;
-      versions.set(message.item.id, [...(versions.get(message.item.id) ?? []), message.version]);
-    }
-    for (const [id, { version }] of latest) {
-      // Version 1 is item.created, each PATCH one more item.updated (a deletion is item.deleted).
-      const expected = Array.from({ length: version }, (_, i) => i + 1);
-      expect({ id, versions: versions.get(id) ?? [] }).toEqual({ id, versions: expected });
-    }
-    const deletions = feed.received.filter((r) => r.event === 'item.deleted').length;
-    expect(deletions).toBe([...latest.values()].filter((s) => s.deleted).length);
+    // Every created/updated version of every item, once each and in order. A socket receives the
+    // last events a moment after their rows are marked dispatched, so this is polled too.
+    await eventually(
+      () => {
+        const versions = new Map<string, number[]>();
+        for (const { event, payload } of feed.received) {
+          if (event !== 'item.created' && event !== 'item.updated') continue;
+          const message = payload as ItemMessage;
+          versions.set(message.item.id, [
+            ...(versions.get(message.item.id) ?? []),
+            message.version,
+          ]);
+        }
+        for (const [id, { version }] of latest) {
+          // Version 1 is item.created, each PATCH one more item.updated (a deletion is item.deleted).
+          const expected = Array.from({ length: version }, (_, i) => i + 1);
+          expect({ id, versions: versions.get(id) ?? [] }).toEqual({ id, versions: expected });
+        }
+        const deletions = feed.received.filter((r) => r.event === 'item.deleted').length;
+        expect(deletions).toBe([...latest.values()].filter((s) => s.deleted).length);
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   }, 60_000);
 });

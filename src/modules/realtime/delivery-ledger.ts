@@ -6,6 +6,13 @@
  * broadcast to the same sockets. An abstract class: the injection token and the interface at once.
  */
 export abstract class DeliveryLedger {
-  /** Records `version` as sent if it is newer than the last one; false means "drop the event". */
-  abstract advance(itemId: string, version: number): Promise<boolean>;
+  /** Whether `version` is newer than the last one sent; false means "drop the event". */
+  abstract isNew(itemId: string, version: number): Promise<boolean>;
+
+  /**
+   * Records `version` as sent (never moving backwards). Called only after the emit: recording first
+   * would lose the event when the record reached Redis but its reply did not (a cut connection, a
+   * timed-out command) and the outbox's retry then found it "already sent".
+   */
+  abstract record(itemId: string, version: number): Promise<void>;
 }

@@ -8,15 +8,18 @@ const MEMORY_ENTRIES = 100_000;
 export class MemoryDeliveryLedger implements DeliveryLedger {
   private readonly memory = new Map<string, number>();
 
-  advance(itemId: string, version: number): Promise<boolean> {
-    const last = this.memory.get(itemId) ?? 0;
-    if (version <= last) return Promise.resolve(false);
+  isNew(itemId: string, version: number): Promise<boolean> {
+    return Promise.resolve(version > (this.memory.get(itemId) ?? 0));
+  }
+
+  record(itemId: string, version: number): Promise<void> {
+    if (version <= (this.memory.get(itemId) ?? 0)) return Promise.resolve();
     this.memory.delete(itemId);
     this.memory.set(itemId, version);
     if (this.memory.size > MEMORY_ENTRIES) {
       const oldest = this.memory.keys().next().value;
       if (oldest !== undefined) this.memory.delete(oldest);
     }
-    return Promise.resolve(true);
+    return Promise.resolve();
   }
 }

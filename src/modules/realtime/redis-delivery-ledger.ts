@@ -4,8 +4,8 @@ import { DeliveryLedger } from './delivery-ledger';
 
 const REDIS_TTL_SECONDS = 24 * 3600;
 
-// Sets the key to the version only if it is newer than the stored one; 1 when it did.
-const ADVANCE_SCRIPT = `
+// Sets the key to the version only if it is newer than the stored one (never backwards).
+const RECORD_SCRIPT = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
@@ -25,11 +25,18 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     redis.client('ledger');
   }
 
-  async advance(itemId: string, version: number): Promise<boolean> {
-    const key = `${this.redis.keyPrefix}realtime:item-version:${itemId}`;
-    const applied = await this.redis
+  async isNew(itemId: string, version: number): Promise<boolean> {
+    const last = await this.redis.client('ledger').get(this.key(itemId));
+    return version > Number(last ?? 0);
+  }
+
+  async record(itemId: string, version: number): Promise<void> {
+    await this.redis
       .client('ledger')
-      .eval(ADVANCE_SCRIPT, 1, key, version, REDIS_TTL_SECONDS);
-    return applied === 1;
+      .eval(RECORD_SCRIPT, 1, this.key(itemId), version, REDIS_TTL_SECONDS);
+  }
+
+  private key(itemId: string): string {
+    return `${this.redis.keyPrefix}realtime:item-version:${itemId}`;
   }
 }
