@@ -4,15 +4,23 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { Express, NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
 import { buildAsyncApiDocument } from './modules/events/asyncapi.document';
 import { HttpMetrics } from './modules/metrics/http-metrics';
 import { applyServerTimeouts } from './common/http/server-timeouts';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/configuration';
+
+/** Helmet's options for every route but /graphql. */
+export const SECURITY_HEADERS: Readonly<HelmetOptions> = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+};
+/** Helmet's options for /graphql: no CSP (Apollo's landing page sends its own). */
+export const GRAPHQL_SECURITY_HEADERS: Readonly<HelmetOptions> = { contentSecurityPolicy: false };
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -45,21 +53,22 @@ export function configureApp(app: NestExpressApplication): void {
   // First, so that every response is timed, including those the middleware below sends itself.
   app.use(app.get(HttpMetrics).middleware);
   app.use(requestIdMiddleware);
+  // Helmet's headers, computed once at boot (helmetHeaders refuses any per-request directive).
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
-  const headers = helmet({
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  });
+  const headers = helmetHeaders(SECURITY_HEADERS);
   // /graphql answers JSON, or Apollo's landing page, which carries its own nonce-based CSP (a
   // second, stricter policy from helmet would block the page's scripts).
-  const graphqlHeaders = helmet({ contentSecurityPolicy: false });
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    (req.path === '/graphql' ? graphqlHeaders : headers)(req, res, next),
-  );
-  app.enableCors({
-    origin: http.corsOrigins.length > 0 ? http.corsOrigins : false,
-    credentials: true,
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
-  });
+  const graphqlHeaders = helmetHeaders(GRAPHQL_SECURITY_HEADERS);
+  app.use(staticHeadersMiddleware((path) => (path === '/graphql' ? graphqlHeaders : headers)));
+  // Without allowed origins, the cors middleware only copied its options and called next: a
+  // cross-origin request gets no CORS headers either way.
+  if (http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: http.corsOrigins,
+      credentials: true,
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+    });
+  }
   // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
   // Cookie header of every other request produced nothing.
   app.use(['/auth', '/graphql'], cookieParser());
