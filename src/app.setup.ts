@@ -5,7 +5,9 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { Express, Request, Response } from 'express';
 import type { HelmetOptions } from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
+import { rootLoggerOf } from './common/logging/logger.options';
+import { requestLoggerMiddleware } from './common/logging/request-logger';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
@@ -53,6 +55,8 @@ export function configureApp(app: NestExpressApplication): void {
   // First, so that every response is timed, including those the middleware below sends itself.
   app.use(app.get(HttpMetrics).middleware);
   app.use(requestIdMiddleware);
+  // Next, so that every line of the request carries its id, and responses sent before routing are logged.
+  app.use(requestLoggerMiddleware(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
   // Helmet's headers, computed once at boot (helmetHeaders refuses any per-request directive).
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
   const headers = helmetHeaders(SECURITY_HEADERS);

@@ -37,7 +37,7 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): StaticHeader[] 
     {} as IncomingMessage,
     recorder as unknown as ServerResponse,
     (err?: unknown): void => {
-      if (err !== undefined) throw err instanceof Error ? err : new Error(String(err));
+      if (err !== undefined) throw err instanceof Error ? err : new Error('helmet failed at boot');
       done = true;
     },
   );
