@@ -167,43 +167,72 @@ class IdRotation {
   }
 }
 
-/** (a) GET /items/:id served from a warm cache vs a bare server reading the same Redis key. */
+/**
+ * (a) GET /items/:id served from a warm cache vs a bare server reading the same Redis key; then the
+ * floor: a minimal NestJS 11 + Express app doing the same work (`baselines/nest-floor-server.ts`),
+ * against the same bare server, so the table shows what NestJS on Express costs by itself.
+ */
 async function warmById(
   ctx: SuiteContext,
   keel: KeelProcess,
   reader: string,
   id: string,
-): Promise<ScenarioResult> {
+): Promise<ScenarioResult[]> {
   await requestJson(`${keel.url}/items/${id}`, { token: reader, expect: [200] });
   const keyPrefix = await cachedItemKeyPrefix(ctx, ctx.infra.redisKeyPrefix, id);
+  const env = {
+    REDIS_URL: ctx.infra.redisUrl,
+    ITEM_KEY_PREFIX: keyPrefix,
+    JWT_SECRET: ctx.infra.jwtSecret,
+    JWT_ISSUER,
+    JWT_AUDIENCE,
+  };
+  const spec = (server: { url: string; child: ManagedChild }, title: string): LoadSpec => ({
+    title,
+    url: server.url,
+    path: `/items/${id}`,
+    headers: bearer(reader),
+    serverPid: server.child.pid,
+  });
   const baseline = await startBaseline({
     name: 'baseline A (jwt + redis)',
     script: 'jwt-redis-server.ts',
     settings: ctx.settings,
-    env: {
-      REDIS_URL: ctx.infra.redisUrl,
-      ITEM_KEY_PREFIX: keyPrefix,
-      JWT_SECRET: ctx.infra.jwtSecret,
-      JWT_ISSUER,
-      JWT_AUDIENCE,
-    },
+    env,
   });
   ctx.cleanup.add('stop baseline A', () => baseline.child.stop());
+  let keelRun: Measurement;
+  let baseRun: Measurement;
+  let layers: string[] | undefined;
   try {
     await assertSameJson(keel.url, baseline.url, id, reader);
-    const spec = (server: { url: string; child: ManagedChild }, title: string): LoadSpec => ({
-      title,
-      url: server.url,
-      path: `/items/${id}`,
-      headers: bearer(reader),
-      serverPid: server.child.pid,
-    });
     progress('a) Keel: GET /items/:id, warm cache');
-    const keelRun = await measure(spec(keel, 'keel warm'), ctx.settings);
+    keelRun = await measure(spec(keel, 'keel warm'), ctx.settings);
     progress('a) baseline A');
-    const baseRun = await measure(spec(baseline, 'baseline A'), ctx.settings);
-    const layers = await layersOf(ctx, 'a', keel, spec(keel, 'keel warm'));
-    return {
+    baseRun = await measure(spec(baseline, 'baseline A'), ctx.settings);
+    layers = await layersOf(ctx, 'a', keel, spec(keel, 'keel warm'));
+  } finally {
+    await baseline.child.stop();
+  }
+  const floor = await startBaseline({
+    name: 'floor (NestJS + Express, jwt + redis)',
+    script: 'nest-floor-server.ts',
+    settings: ctx.settings,
+    env,
+  });
+  ctx.cleanup.add('stop the floor', () => floor.child.stop());
+  let floorRun: Measurement;
+  try {
+    await assertSameJson(keel.url, floor.url, id, reader);
+    progress('a) floor: minimal NestJS + Express app, same work');
+    floorRun = await measure(spec(floor, 'nest floor'), ctx.settings);
+  } finally {
+    await floor.child.stop();
+  }
+  const share = (a: Measurement, b: Measurement): string =>
+    b.requestsPerSecond > 0 ? (a.requestsPerSecond / b.requestsPerSecond).toFixed(2) : '?';
+  return [
+    {
       ...scenarioResult({
         id: 'a',
         title: 'GET /items/:id, warm cache',
@@ -211,12 +240,21 @@ async function warmById(
         baseline: baseRun,
         goal: GOAL_WARM,
         cpuGoal: halfOf(CPU_BEFORE_MS.warm),
+        notes: [`Keel ÷ floor (row a0): ${share(keelRun, floorRun)}`],
       }),
       layers,
-    };
-  } finally {
-    await baseline.child.stop();
-  }
+    },
+    scenarioResult({
+      id: 'a0',
+      title: 'floor: minimal NestJS+Express, same work as (a)',
+      keel: floorRun,
+      baseline: baseRun,
+      notes: [
+        `the floor's ratio bounds what (a) can reach on NestJS + Express (goal ${GOAL_WARM}): ` +
+          `${share(floorRun, baseRun)}`,
+      ],
+    }),
+  ];
 }
 
 /**
@@ -460,7 +498,8 @@ async function runItems(ctx: SuiteContext): Promise<ScenarioResult[]> {
     const ids = await seedItems(keel, author.accessToken, settings.items);
     const firstId = ids[0];
     if (!firstId) throw new Error('no items seeded');
-    if (wants(settings, 'a')) results.push(await warmById(ctx, keel, reader.accessToken, firstId));
+    if (wants(settings, 'a'))
+      results.push(...(await warmById(ctx, keel, reader.accessToken, firstId)));
     if (wants(settings, 'b')) results.push(await coldById(ctx, reader.accessToken, ids));
     if (wants(settings, 'c')) results.push(await listFirstPage(ctx, keel, reader.accessToken));
     if (wants(settings, 'd')) results.push(await createItems(ctx, keel, author.accessToken));
