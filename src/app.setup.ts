@@ -8,6 +8,7 @@ import type { HelmetOptions } from 'helmet';
 import { Logger, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
 import { rootLoggerOf } from './common/logging/logger.options';
 import { requestLoggerMiddleware } from './common/logging/request-logger';
+import { chain } from './common/http/chain';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
@@ -52,18 +53,24 @@ export function configureApp(app: NestExpressApplication): void {
   // Keel sets its own ETags where they mean something (items); Express hashing every body to make
   // one costs CPU on every list. Conditional GETs still work on the ETags Keel sets.
   app.set('etag', false);
-  // First, so that every response is timed, including those the middleware below sends itself.
-  app.use(app.get(HttpMetrics).middleware);
-  app.use(requestIdMiddleware);
-  // Next, so that every line of the request carries its id, and responses sent before routing are logged.
-  app.use(requestLoggerMiddleware(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))));
   // Helmet's headers, computed once at boot (helmetHeaders refuses any per-request directive).
   // No upgrade-insecure-requests: Swagger UI must keep working on plain-http development hosts.
   const headers = helmetHeaders(SECURITY_HEADERS);
   // /graphql answers JSON, or Apollo's landing page, which carries its own nonce-based CSP (a
   // second, stricter policy from helmet would block the page's scripts).
   const graphqlHeaders = helmetHeaders(GRAPHQL_SECURITY_HEADERS);
-  app.use(staticHeadersMiddleware((path) => (path === '/graphql' ? graphqlHeaders : headers)));
+  // The fixed path of every request, one Express layer, in this order: metrics first, so that every
+  // response is timed, including those the middleware below sends itself; the request id, then the
+  // request logger, so that every line of the request carries the id and responses sent before
+  // routing are logged; then the security headers.
+  app.use(
+    chain(
+      app.get(HttpMetrics).middleware,
+      requestIdMiddleware,
+      requestLoggerMiddleware(rootLoggerOf(app.get<Params>(PARAMS_PROVIDER_TOKEN))),
+      staticHeadersMiddleware((path) => (path === '/graphql' ? graphqlHeaders : headers)),
+    ),
+  );
   // Without allowed origins, the cors middleware only copied its options and called next: a
   // cross-origin request gets no CORS headers either way.
   if (http.corsOrigins.length > 0) {

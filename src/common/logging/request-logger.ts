@@ -63,7 +63,6 @@ export function requestLoggerMiddleware(root: PinoInstance): RequestHandler {
     if (!isUnloggedRequest(req)) {
       const complete = (err?: unknown): void => {
         res.removeListener('close', complete);
-        res.removeListener('finish', complete);
         res.removeListener('error', complete);
         const error = err instanceof Error ? err : undefined;
         const level = requestLogLevel(res, error);
@@ -83,8 +82,8 @@ export function requestLoggerMiddleware(root: PinoInstance): RequestHandler {
               : 'request aborted';
         (log ?? root)[level](fields, message);
       };
+      // 'close' follows 'finish' on every response (and comes alone when the client went away).
       res.on('close', complete);
-      res.on('finish', complete);
       res.on('error', complete);
     }
     storage.run(store, next);

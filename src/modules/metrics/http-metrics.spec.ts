@@ -80,11 +80,27 @@ describe('HttpMetrics middleware', () => {
     const done = exchange({ method: 'POST' });
     run(done.req, done.res);
     done.res.statusCode = 415;
+    // As on a real response: 'close' follows 'finish'.
+    done.res.writableFinished = true;
     done.res.emit('finish');
+    done.res.emit('close');
     const aborted = exchange({});
     run(aborted.req, aborted.res);
     aborted.res.emit('close');
     expect(await countOf({ method: 'POST', route: 'unmatched', status_code: '415' })).toBe(1);
     expect(await countOf({ method: 'GET', route: 'unmatched', status_code: '499' })).toBe(1);
+  });
+
+  it('counts each response once, in the series of its labels', async () => {
+    for (const status of [200, 200, 404]) {
+      const { req, res } = exchange({ route: { path: '/items/:id' } });
+      run(req, res);
+      res.statusCode = status;
+      res.writableFinished = true;
+      res.emit('finish');
+      res.emit('close');
+    }
+    expect(await countOf({ method: 'GET', route: '/items/:id', status_code: '200' })).toBe(2);
+    expect(await countOf({ method: 'GET', route: '/items/:id', status_code: '404' })).toBe(1);
   });
 });

@@ -28,11 +28,42 @@ export function routeLabel(
   return `${req.baseUrl}${path}` || '/';
 }
 
+type DurationLabels = Readonly<Record<'method' | 'route' | 'status_code', string>>;
+
+/**
+ * One frozen label object per method, route template and status, made the first time it is seen:
+ * finite (Node's parser admits known methods only; templates and statuses are Keel's), and no
+ * object or status string allocated per request.
+ */
+class LabelSets {
+  private readonly byMethod = new Map<string, Map<string, Map<number, DurationLabels>>>();
+
+  of(method: string, route: string, status: number): DurationLabels {
+    let byRoute = this.byMethod.get(method);
+    if (byRoute === undefined) {
+      byRoute = new Map<string, Map<number, DurationLabels>>();
+      this.byMethod.set(method, byRoute);
+    }
+    let byStatus = byRoute.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map<number, DurationLabels>();
+      byRoute.set(route, byStatus);
+    }
+    let labels = byStatus.get(status);
+    if (labels === undefined) {
+      labels = Object.freeze({ method, route, status_code: String(status) });
+      byStatus.set(status, labels);
+    }
+    return labels;
+  }
+}
+
 /** `http_request_duration_seconds{method,route,status_code}` for every response, errors included. */
 @Injectable()
 export class HttpMetrics implements OnModuleInit {
   private readonly duration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly fellThrough = new WeakSet<Request>();
+  private readonly labels = new LabelSets();
 
   constructor(
     metrics: MetricsRegistry,
@@ -61,16 +92,13 @@ export class HttpMetrics implements OnModuleInit {
    */
   readonly middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
-    let recorded = false;
-    const record = (status: number): void => {
-      if (recorded) return;
-      recorded = true;
+    // 'close' follows 'finish' on every response, and alone marks one the client gave up on.
+    res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
       const route = routeLabel(req, this.fellThrough.has(req));
-      this.duration.observe({ method: req.method, route, status_code: String(status) }, seconds);
-    };
-    res.once('finish', () => record(res.statusCode));
-    res.once('close', () => record(res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS));
+      this.duration.observe(this.labels.of(req.method, route, status), seconds);
+    });
     next();
   };
 
