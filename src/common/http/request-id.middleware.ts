@@ -6,7 +6,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /**
  * Takes the caller's X-Request-Id when it is a short, safe token (it ends up in logs and headers),
- * otherwise generates one; echoes it on the response. Runs before everything else, so pino-http and
+ * otherwise generates one; echoes it on the response. Runs before everything else, so the request logger and
  * the problem responses of the body parser see it.
  */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
