@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { seedItems } from './items.bench';
+import { layersOf, seedItems } from './items.bench';
 import { isRecord, requestJson } from './lib/http';
 import { KeelProcess, signUp, startKeel } from './lib/keel';
 import { measure } from './lib/load';
@@ -56,14 +56,21 @@ async function pair(
   const gqlRun = await measure(gqlSpec, ctx.settings);
   progress(`${input.id}) Keel REST: GET ${input.restPath}`);
   const restRun = await measure(restSpec, ctx.settings);
-  return scenarioResult({
-    id: input.id,
-    title: input.title,
-    keel: gqlRun,
-    baseline: restRun,
-    goal: GOAL,
-    notes: [`baseline: Keel's own REST route GET ${input.restPath}, same process, same run`],
-  });
+  // With BENCH_LAYERS naming the scenario: both sides profiled again, layer by layer.
+  const gqlLayers = await layersOf(ctx, input.id, keel, gqlSpec);
+  const restLayers = await layersOf(ctx, input.id, keel, restSpec);
+  const layers = gqlLayers && restLayers ? [...gqlLayers, ...restLayers] : undefined;
+  return {
+    ...scenarioResult({
+      id: input.id,
+      title: input.title,
+      keel: gqlRun,
+      baseline: restRun,
+      goal: GOAL,
+      notes: [`baseline: Keel's own REST route GET ${input.restPath}, same process, same run`],
+    }),
+    layers,
+  };
 }
 
 async function runGraphql(ctx: SuiteContext): Promise<ScenarioResult[]> {
@@ -74,6 +81,7 @@ async function runGraphql(ctx: SuiteContext): Promise<ScenarioResult[]> {
     redisKeyPrefix: ctx.infra.redisKeyPrefix,
     cacheTtlSeconds: 3600,
     workers: 'inline',
+    inspect: ctx.settings.layers.some((id) => id === 'g1' || id === 'g2'),
   });
   ctx.cleanup.add('stop Keel', () => keel.child.stop());
   try {
