@@ -80,6 +80,20 @@ export class AppCache implements OnModuleDestroy {
   }
 
   /**
+   * The value of `key` if this process's near cache holds it (no I/O, answered synchronously),
+   * else undefined: the first step of getOrLoad, for callers whose fast path must not await.
+   */
+  peekNear<T extends object>(key: string): T | undefined {
+    if (!this.near.enabled || !this.bus.live) return undefined;
+    const near = this.near.get<T>(key);
+    if (near !== undefined) {
+      this.stats.hits += 1;
+      this.stats.nearHits += 1;
+    }
+    return near;
+  }
+
+  /**
    * getOrLoad for several keys in one go: each key's cached value (near cache, then the store,
    * read in parallel), and for the keys found nowhere one call of `loadMissing`, whose values are
    * cached for `ttlMs` under the same rule (a value read before an invalidation of its key is

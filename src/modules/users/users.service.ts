@@ -150,6 +150,14 @@ export class UsersService {
   }
 
   /**
+   * A public profile this process holds in memory (the near cache profilesByIds fills), else
+   * undefined: lets Item.owner answer without a promise per item.
+   */
+  cachedProfile(id: string): UserProfileDto | undefined {
+    return this.cache.peekNear<UserProfileDto>(profileKey(id));
+  }
+
+  /**
    * Public profiles (id, display name) of the given users, by id; unknown ids are left out. Cached
    * (they change rarely and every page of items asks for them); the ones not cached are read in
    * one statement. Every change to an account drops its profile (updateMe, adminUpdate, adminDelete).

@@ -20,7 +20,11 @@ export class ItemOwnerResolver {
   constructor(private readonly profiles: UserProfilesLoader) {}
 
   @ResolveField('owner', () => OwnerModel, { nullable: true })
-  owner(item: ItemModel, _args: unknown, ctx: GraphqlContext): Promise<UserProfileDto | null> {
+  owner(
+    item: ItemModel,
+    _args: unknown,
+    ctx: GraphqlContext,
+  ): UserProfileDto | Promise<UserProfileDto | null> {
     return this.profiles.load(ctx.req, item.ownerId);
   }
 }
