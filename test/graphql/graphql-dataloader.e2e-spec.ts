@@ -53,7 +53,8 @@ describe('GraphQL DataLoader: statements per page', () => {
 
   /**
    * One page and the queries its request sent: leaving out the outbox relay's polling in the
-   * background and transaction control (MySQL reads a keyset page in a transaction).
+   * background, transaction control (MySQL reads a keyset page in a transaction) and the access
+   * token's account check (cached for CACHE_TTL_SECONDS, so it may run again between two pages).
    */
   const page = async (variables: {
     first: number;
@@ -69,7 +70,10 @@ describe('GraphQL DataLoader: statements per page', () => {
     expect(nodes).toHaveLength(variables.first);
     expect(nodes.every((n) => n.owner !== null)).toBe(true);
     const sql = statements.filter(
-      (s) => !/outbox/i.test(s) && !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET )/i.test(s),
+      (s) =>
+        !/outbox/i.test(s) &&
+        !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET )/i.test(s) &&
+        !/WHERE[\s\S]*isActive/i.test(s),
     );
     return { nodes, sql };
   };
