@@ -175,20 +175,37 @@ async function runGraphql(ctx: SuiteContext): Promise<ScenarioResult[]> {
         }),
       );
     }
-    if (wants(ctx.settings, 'g3')) results.push(await floor(ctx, keel, token));
+    results.push(...(await floors(ctx, keel, token)));
     return results;
   } finally {
     await keel.child.stop();
   }
 }
 
+/** One floor scenario: a GraphQL body and the REST path that answer the same data. */
+interface FloorCase {
+  id: string;
+  title: string;
+  body: object;
+  restPath: string;
+  /** Keel's answer to `body`, which the floor server must repeat exactly */
+  expected: unknown;
+}
+
 /**
- * g3, the floor: g2's query and REST page answered from memory by Apollo Server + graphql-js
- * alone and by plain JSON, from one process (bench/baselines/graphql-floor-server.ts), with the
- * page Keel just served. Its CPU per request, GraphQL minus REST, is what Apollo and graphql-js
- * cost for this query in any server; no goal, the row explains g2's.
+ * g3 and g4, the floor: g2's and g1's queries and REST reads answered from memory by Apollo
+ * Server + graphql-js alone and by plain JSON, from one process
+ * (bench/baselines/graphql-floor-server.ts), with the data Keel just served. Their CPU per request,
+ * GraphQL minus REST, is what Apollo and graphql-js cost for these queries in any server; no goal,
+ * the rows explain g2's and g1's.
  */
-async function floor(ctx: SuiteContext, keel: KeelProcess, token: string): Promise<ScenarioResult> {
+async function floors(
+  ctx: SuiteContext,
+  keel: KeelProcess,
+  token: string,
+): Promise<ScenarioResult[]> {
+  const wanted = ['g3', 'g4'].filter((id) => wants(ctx.settings, id));
+  if (wanted.length === 0) return [];
   const rest = await requestJson(`${keel.url}/items?limit=20`, { token, expect: [200] });
   const page = await graphql(keel.url, token, { query: PAGE_QUERY });
   const items = isRecord(page) && isRecord(page.items) ? page.items : null;
@@ -199,8 +216,28 @@ async function floor(ctx: SuiteContext, keel: KeelProcess, token: string): Promi
   const owners = nodes.flatMap((n: unknown) =>
     isRecord(n) && isRecord(n.owner) ? [{ id: n.ownerId, displayName: n.owner.displayName }] : [],
   );
+  const first: unknown = Array.isArray(rest.body.data) ? rest.body.data[0] : undefined;
+  const itemId = isRecord(first) && typeof first.id === 'string' ? first.id : null;
+  if (!itemId) throw new Error('no item to serve from memory');
+  const itemBody = { query: ITEM_QUERY, variables: { id: itemId } };
   const fixture = join(ctx.infra.scratchDir, 'graphql-floor.json');
   writeFileSync(fixture, JSON.stringify({ ...rest.body, owners, pageInfo: items.pageInfo }));
+  const cases: FloorCase[] = [
+    {
+      id: 'g3',
+      title: 'floor: g2 from memory, Apollo + graphql-js alone vs plain JSON',
+      body: { query: PAGE_QUERY },
+      restPath: '/items?limit=20',
+      expected: page,
+    },
+    {
+      id: 'g4',
+      title: 'floor: g1 from memory, Apollo + graphql-js alone vs plain JSON',
+      body: itemBody,
+      restPath: `/items/${itemId}`,
+      expected: await graphql(keel.url, token, itemBody),
+    },
+  ];
   const server = await startBaseline({
     name: 'graphql-floor',
     script: 'graphql-floor-server.ts',
@@ -214,39 +251,47 @@ async function floor(ctx: SuiteContext, keel: KeelProcess, token: string): Promi
   });
   ctx.cleanup.add('stop the GraphQL floor server', () => server.child.stop());
   try {
-    const viaFloor = await graphql(server.url, token, { query: PAGE_QUERY });
-    if (!isDeepStrictEqual(viaFloor, page)) {
-      throw new Error(`the floor server's page differs from Keel's: ${JSON.stringify(viaFloor)}`);
-    }
     const spec = { url: server.url, serverPid: server.child.pid };
-    const { gqlRun, restRun, rounds } = await alternate(ctx, {
-      id: 'g3',
-      gql: {
-        label: 'floor GraphQL: Apollo + graphql-js from memory',
-        spec: {
-          ...spec,
-          title: 'floor graphql',
-          method: 'POST',
-          path: '/graphql',
-          headers: { ...bearer(token), 'content-type': 'application/json' },
-          body: JSON.stringify({ query: PAGE_QUERY }),
+    const results: ScenarioResult[] = [];
+    for (const c of cases.filter((x) => wanted.includes(x.id))) {
+      const viaFloor = await graphql(server.url, token, c.body);
+      if (!isDeepStrictEqual(viaFloor, c.expected)) {
+        throw new Error(
+          `the floor server's answer differs from Keel's: ${JSON.stringify(viaFloor)}`,
+        );
+      }
+      const { gqlRun, restRun, rounds } = await alternate(ctx, {
+        id: c.id,
+        gql: {
+          label: 'floor GraphQL: Apollo + graphql-js from memory',
+          spec: {
+            ...spec,
+            title: `floor graphql ${c.id}`,
+            method: 'POST',
+            path: '/graphql',
+            headers: { ...bearer(token), 'content-type': 'application/json' },
+            body: JSON.stringify(c.body),
+          },
         },
-      },
-      rest: {
-        label: 'floor REST: the same page as JSON from memory',
-        spec: { ...spec, title: 'floor rest', path: '/items?limit=20', headers: bearer(token) },
-      },
-    });
-    return scenarioResult({
-      id: 'g3',
-      title: 'floor: g2 from memory, Apollo + graphql-js alone vs plain JSON',
-      keel: gqlRun,
-      baseline: restRun,
-      notes: [
-        'no Nest, Express, database or cache: what Apollo + graphql-js add to this query',
-        ...rounds,
-      ],
-    });
+        rest: {
+          label: 'floor REST: the same data as JSON from memory',
+          spec: { ...spec, title: `floor rest ${c.id}`, path: c.restPath, headers: bearer(token) },
+        },
+      });
+      results.push(
+        scenarioResult({
+          id: c.id,
+          title: c.title,
+          keel: gqlRun,
+          baseline: restRun,
+          notes: [
+            'no Nest, Express, database or cache: what Apollo + graphql-js add to this query',
+            ...rounds,
+          ],
+        }),
+      );
+    }
+    return results;
   } finally {
     await server.child.stop();
   }

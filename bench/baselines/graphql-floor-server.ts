@@ -9,9 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, requiredEnv, send, tokenViewer } from './baseline-server';
 
 /**
- * The floor of the GraphQL suite (g3): the same page of 20 items with their owner, answered from
- * memory by Apollo Server and graphql-js alone (no Nest, no Express, no database, no cache), next
- * to the same page as REST JSON from the same process. Both check the access token as Keel does.
+ * The floor of the GraphQL suite (g3, g4): the same page of 20 items with their owner (g2's query)
+ * and the same single item (g1's), answered from memory by Apollo Server and graphql-js alone (no
+ * Nest, no Express, no database, no cache), next to the same data as REST JSON from the same
+ * process. Both check the access token as Keel does.
  * What g3's GraphQL side costs beyond its REST side is what Apollo + graphql-js add to a request
  * for this query, whatever serves the data: no change in Keel can take it away.
  */
@@ -30,6 +31,7 @@ interface Fixture {
 
 const fixture = JSON.parse(readFileSync(requiredEnv('FLOOR_FIXTURE'), 'utf8')) as Fixture;
 const owners = new Map(fixture.owners.map((o) => [o.id, o]));
+const byId = new Map(fixture.data.map((item) => [item.id, item]));
 
 /** Keel's schema.gql for these types, as far as the query reads it. */
 const typeDefs = `
@@ -41,11 +43,12 @@ const typeDefs = `
   }
   type PageInfo { hasNextPage: Boolean! endCursor: String }
   type ItemConnection { nodes: [Item!]! pageInfo: PageInfo! }
-  type Query { items(first: Int! = 20, after: String): ItemConnection! }
+  type Query { item(id: ID!): Item! items(first: Int! = 20, after: String): ItemConnection! }
 `;
 
 const resolvers = {
   Query: {
+    item: (_: unknown, args: { id: string }) => byId.get(args.id),
     items: (_: unknown, args: { first: number }) => ({
       nodes: fixture.data.slice(0, args.first),
       pageInfo: fixture.pageInfo,
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
       // Serialised per request, as Keel and graphql-js do.
       return send(res, 200, JSON.stringify({ data: fixture.data, nextCursor: fixture.nextCursor }));
     }
+    const item = req.method === 'GET' ? byId.get(url.slice('/items/'.length)) : undefined;
+    if (item) return send(res, 200, JSON.stringify(item));
     if (req.method !== 'POST' || url !== '/graphql') return send(res, 404, '{"status":404}');
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
