@@ -52,9 +52,10 @@ describe('GraphQL DataLoader: statements per page', () => {
   };
 
   /**
-   * One page and the queries its request sent: leaving out the outbox relay's polling in the
-   * background, transaction control (MySQL reads a keyset page in a transaction) and the access
-   * token's account check (cached for CACHE_TTL_SECONDS, so it may run again between two pages).
+   * One page and the reads of items and users its request sent: leaving out what background tasks
+   * send meanwhile (the outbox relay's polling, periodic clean-ups: the spy sees every statement),
+   * transaction control (MySQL reads a keyset page in a transaction) and the access token's account
+   * check (cached for CACHE_TTL_SECONDS, so it may run again between two pages).
    */
   const page = async (variables: {
     first: number;
@@ -71,8 +72,7 @@ describe('GraphQL DataLoader: statements per page', () => {
     expect(nodes.every((n) => n.owner !== null)).toBe(true);
     const sql = statements.filter(
       (s) =>
-        !/outbox/i.test(s) &&
-        !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET )/i.test(s) &&
+        /^\s*SELECT[\s\S]*FROM\s+[`"]?(items|users)[`"]?/i.test(s) &&
         !/WHERE[\s\S]*isActive/i.test(s),
     );
     return { nodes, sql };
@@ -84,9 +84,9 @@ describe('GraphQL DataLoader: statements per page', () => {
     const fifty = await page({ first: 50 });
     await itemsOfNewOwners(5, 5);
     const five = await page({ first: 5 });
-    expect(fifty.sql.length).toBe(five.sql.length);
     // The page, then every owner at once.
     expect(fifty.sql).toHaveLength(2);
+    expect(five.sql).toHaveLength(2);
     expect(fifty.sql[0]).toMatch(/FROM\s+[`"]?items[`"]?/i);
     expect(fifty.sql[1]).toMatch(/FROM\s+[`"]?users[`"]?/i);
   });
