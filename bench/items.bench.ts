@@ -48,7 +48,7 @@ const bearer = (token: string): Record<string, string> => ({ authorization: `Bea
  * With BENCH_LAYERS naming the scenario: a second run of the same load with Keel's CPU profiled,
  * summarised by layer (the first, unprofiled run gives the scenario's figures).
  */
-async function layersOf(
+export async function layersOf(
   ctx: SuiteContext,
   scenario: string,
   keel: KeelProcess,

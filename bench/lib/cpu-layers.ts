@@ -84,6 +84,29 @@ const RULES: LayerRule[] = [
     layer: 'metrics (prom-client)',
     test: (url) => keel('modules/metrics/')(url) || pkg('prom-client', 'tdigest', 'bintrees')(url),
   },
+  // GraphQL's layers come before Nest's pipeline: the resolver wrapper is a file of @nestjs/core.
+  { layer: 'graphql-js (parse, validate, execute, serialise)', test: pkg('graphql') },
+  {
+    layer: 'Apollo Server (request pipeline, plugins, caches)',
+    test: (url) => url.includes('/node_modules/@apollo/') || pkg('lru-cache', 'negotiator')(url),
+  },
+  {
+    layer: 'GraphQL Armor (cost, depth, aliases)',
+    test: (url) => url.includes('/node_modules/@escape.tech/'),
+  },
+  {
+    layer: 'Nest GraphQL (driver, resolver wrapping: ExternalContextCreator, params)',
+    test: (url) =>
+      pkg('@nestjs/graphql', '@nestjs/apollo')(url) ||
+      url.includes('/node_modules/@nestjs/core/helpers/external-'),
+  },
+  { layer: 'DataLoader', test: pkg('dataloader') },
+  {
+    layer: 'Keel GraphQL (resolvers, models, scalars, plugins)',
+    test: (url) =>
+      keel('modules/graphql/', 'common/graphql/')(url) ||
+      /\/dist\/modules\/[^/]+\/graphql\//.test(url),
+  },
   {
     layer: 'Nest pipeline (router, guards, interceptors, pipes, rxjs)',
     test: pkg(

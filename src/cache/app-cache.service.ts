@@ -79,6 +79,72 @@ export class AppCache implements OnModuleDestroy {
     return loaded;
   }
 
+  /**
+   * The value of `key` if this process's near cache holds it (no I/O, answered synchronously),
+   * else undefined: the first step of getOrLoad, for callers whose fast path must not await.
+   */
+  peekNear<T extends object>(key: string): T | undefined {
+    if (!this.near.enabled || !this.bus.live) return undefined;
+    const near = this.near.get<T>(key);
+    if (near !== undefined) {
+      this.stats.hits += 1;
+      this.stats.nearHits += 1;
+    }
+    return near;
+  }
+
+  /**
+   * getOrLoad for several keys in one go: each key's cached value (near cache, then the store,
+   * read in parallel), and for the keys found nowhere one call of `loadMissing`, whose values are
+   * cached for `ttlMs` under the same rule (a value read before an invalidation of its key is
+   * returned but not cached). Keys with no value are absent from the result.
+   */
+  async getOrLoadMany<T extends object>(
+    keys: readonly string[],
+    ttlMs: number,
+    loadMissing: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    const useNear = this.near.enabled && this.bus.live;
+    const rest: string[] = [];
+    for (const key of new Set(keys)) {
+      const near = useNear ? this.near.get<T>(key) : undefined;
+      if (near === undefined) {
+        rest.push(key);
+        continue;
+      }
+      this.stats.hits += 1;
+      this.stats.nearHits += 1;
+      found.set(key, near);
+    }
+    if (rest.length === 0) return found;
+    const ticket = this.near.begin();
+    const stored = await Promise.all(rest.map((key) => this.get<T>(key)));
+    const missing: string[] = [];
+    rest.forEach((key, i) => {
+      const value = stored[i];
+      if (value === undefined) {
+        missing.push(key);
+        return;
+      }
+      if (useNear && !this.near.isStale(key, ticket)) this.near.set(key, value);
+      found.set(key, value);
+    });
+    if (missing.length === 0) return found;
+    const loaded = await loadMissing(missing);
+    const writes: Promise<void>[] = [];
+    for (const key of missing) {
+      const value = loaded.get(key);
+      if (value === undefined) continue;
+      found.set(key, value);
+      if (this.near.isStale(key, ticket)) continue;
+      if (useNear) this.near.set(key, value);
+      writes.push(this.set(key, value, ttlMs));
+    }
+    await Promise.all(writes);
+    return found;
+  }
+
   private async get<T>(key: string): Promise<T | undefined> {
     if (this.pendingDeletes.has(key)) return undefined;
     try {

@@ -1,5 +1,8 @@
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -46,6 +49,9 @@ import { GraphqlWsSessionsModule } from './graphql-ws-sessions.module';
           plugins: [
             ...limits.plugins,
             requestErrorsPlugin,
+            // Keel sets no cache hints (responses are per viewer); Apollo's default cache-control
+            // plugin would still hook every resolved field, 20 × 11 per page of items.
+            ApolloServerPluginCacheControlDisabled(),
             graphql.introspection
               ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
               : ApolloServerPluginLandingPageDisabled(),
