@@ -6,6 +6,7 @@ import cookieParser from 'cookie-parser';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { formBodyMiddleware } from './common/http/form-body.middleware';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { buildAsyncApiDocument } from './modules/events/asyncapi.document';
@@ -63,7 +64,12 @@ export function configureApp(app: NestExpressApplication): void {
   // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
   // Cookie header of every other request produced nothing.
   app.use(['/auth', '/graphql'], cookieParser());
-  app.use(jsonBodyMiddleware(http.bodyLimit));
+  // The pages mailed links open post plain HTML forms; every other route takes JSON only.
+  const json = jsonBodyMiddleware(http.bodyLimit);
+  const form = formBodyMiddleware(http.bodyLimit);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/account/') ? form : json)(req, res, next),
+  );
   app.useGlobalPipes(createValidationPipe());
 
   // The messages' contract (RabbitMQ and socket.io), beside the HTTP one; before Swagger's /docs.

@@ -8,6 +8,7 @@ export function toUserDto(user: UserEntity): UserDto {
     displayName: user.displayName,
     role: user.role,
     isActive: user.isActive,
+    emailVerified: user.emailVerified,
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
   };

@@ -36,7 +36,7 @@ export interface NewUser {
   role?: Role;
 }
 
-const authUserKey = (id: string): string => `auth-user:${id}`;
+export const authUserKey = (id: string): string => `auth-user:${id}`;
 
 const toAuthUser = (u: UserEntity): AuthUser => ({ id: u.id, email: u.email, role: u.role });
 
@@ -75,6 +75,11 @@ export class UsersService {
     this.sessions = sessions;
   }
 
+  /** The sessions layer attached at boot, for AccountChangesService's password reset. */
+  get sessionsCutOff(): SessionsCutOff | null {
+    return this.sessions;
+  }
+
   async create(input: NewUser): Promise<UserDto> {
     const now = new Date();
     const user = Object.assign(new UserEntity(), {
@@ -84,6 +89,8 @@ export class UsersService {
       displayName: input.displayName,
       role: input.role ?? 'user',
       isActive: true,
+      emailVerified: false,
+      emailVerifiedAt: null,
       sessionsValidAfter: null,
       version: 1,
       createdAt: now,
