@@ -72,11 +72,17 @@ describe('TemplateRenderer', () => {
   });
 
   it('throws on a variable missing from the data (strict mode), not renders a blank', () => {
-    const { link: _link, ...withoutLink } = MAIL_DATA['password-reset'];
+    const withoutLink: Partial<MailTemplates['password-reset']> = {
+      ...MAIL_DATA['password-reset'],
+    };
+    delete withoutLink.link;
     expect(() =>
       renderer.mail('password-reset', withoutLink as MailTemplates['password-reset']),
     ).toThrow(/"link" not defined/);
-    const { token: _token, ...withoutToken } = PAGE_DATA['reset-password'];
+    const withoutToken: Partial<PageTemplates['reset-password']> = {
+      ...PAGE_DATA['reset-password'],
+    };
+    delete withoutToken.token;
     expect(() =>
       renderer.page('reset-password', 'T', withoutToken as PageTemplates['reset-password']),
     ).toThrow(/"token" not defined/);
