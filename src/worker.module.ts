@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/configuration';
 import { AppCacheModule } from './cache/app-cache.module';
 import { coreImports } from './core.imports';
-import { AccountsModule } from './modules/accounts/accounts.module';
+import { AccountMailModule } from './modules/accounts/account-mail.module';
 import { EventsModule } from './modules/events/events.module';
 import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsRegistryModule } from './modules/metrics/metrics-registry.module';
@@ -32,7 +32,7 @@ export class WorkerModule {
         IndexingModule.forRoot(config),
         RealtimeFanoutModule,
         EventsModule.forRoot(config),
-        AccountsModule.forRoot(config),
+        AccountMailModule.forRoot(config),
       ],
     };
   }

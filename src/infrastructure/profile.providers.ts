@@ -116,7 +116,7 @@ export function searchQueueBinding(config: AppConfig): {
 }
 
 /**
- * The mail queue, bound inside AccountsModule (its adapters need the mail job processor): Bull on
+ * The mail queue, bound inside AccountMailModule (its adapters need the mail job processor): Bull on
  * Redis, so a mail waiting for SMTP survives a restart, or the in-process runner.
  */
 export function mailQueueBinding(config: AppConfig): {
