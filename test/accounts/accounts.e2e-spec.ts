@@ -377,6 +377,11 @@ describe('accounts: email verification, password reset, email change', () => {
     });
   });
 
+  it('sign-up answers emailVerified: false, a boolean (MySQL merges the column default raw)', async () => {
+    const res = await t.http().post('/auth/register').send(buildUserInput()).expect(201);
+    expect((res.body as { emailVerified: unknown }).emailVerified).toBe(false);
+  });
+
   it('admins see emailVerified in the user list', async () => {
     const user = await signUp(t.http);
     const admin = await login(t.http, 'admin@keel.test', 'admin-password-123');

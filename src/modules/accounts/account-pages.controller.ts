@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeController,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth/decorators';
 import { TokenThrottle } from './account-throttle';
@@ -16,9 +22,11 @@ const HTML = { description: 'An HTML page', schema: { type: 'string' } };
 
 /**
  * The HTML pages mailed links open (GET: a form; POST, form-encoded: the action and its result).
- * For browsers, not API clients: the JSON routes do the same under /auth.
+ * For browsers, not API clients: left out of the OpenAPI document, whose routes take and answer
+ * JSON (the JSON routes do the same under /auth); docs/accounts.md#pages describes them. The
+ * operation decorators stay for a reader of this file.
  */
-@ApiTags('account pages')
+@ApiExcludeController()
 @Public()
 @Controller('account')
 export class AccountPagesController {
