@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { buildUserInput } from '../factories/user.factory';
 import { login, signUp } from '../helpers/auth';
@@ -48,6 +49,16 @@ describe('accounts: email verification, password reset, email change', () => {
       const link = linkIn(mail);
       expect(link.url.startsWith(`${PUBLIC_URL}/account/verify-email?token=`)).toBe(true);
       expect(mail.html).toContain('/account/verify-email?token');
+
+      // Stored only as its SHA-256: the token itself is nowhere in the table.
+      const rows = await t.app
+        .get(DataSource)
+        .query<Array<Record<string, unknown>>>('SELECT * FROM account_tokens WHERE user_id = ?', [
+          user.id,
+        ]);
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(link.token);
+      expect(rows[0]?.token_hash).toBe(createHash('sha256').update(link.token).digest('hex'));
 
       // A mail scanner opening the link twice changes nothing: the page only shows a form.
       for (let i = 0; i < 2; i += 1) {
