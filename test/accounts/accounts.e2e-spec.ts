@@ -201,6 +201,16 @@ describe('accounts: email verification, password reset, email change', () => {
         401,
         'invalid_credentials',
       );
+      // Both sign-ins' refresh-token families were revoked, each with its session.revoked event.
+      const revoked = await t.app
+        .get(DataSource)
+        .query<Array<{ payload: string }>>(
+          "SELECT payload FROM outbox WHERE event_type = 'session.revoked'",
+        );
+      const families = revoked
+        .map((r) => JSON.parse(r.payload) as { userId: string; reason: string; familyId: string })
+        .filter((p) => p.userId === user.id && p.reason === 'password-changed');
+      expect(new Set(families.map((p) => p.familyId)).size).toBe(2);
       const fresh = await login(t.http, user.email, 'a-brand-new-password');
       await me(fresh.bearer).expect(200);
 
