@@ -66,7 +66,7 @@ export class TemplateRenderer {
         ...common,
         body: new this.hbs.SafeString(template.html(data)),
       }),
-      text: this.mailLayout.text({ ...common, body: template.text(data) }).trim() + '\n',
+      text: this.mailLayout.text({ ...common, body: template.text(data).trim() }).trim() + '\n',
     };
   }
 
