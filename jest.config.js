@@ -68,6 +68,12 @@ const selfSkipping = [
       'Start one with `docker compose up -d elasticsearch` and set ELASTICSEARCH_NODE=http://127.0.0.1:9200.',
   },
   {
+    file: 'test/accounts/account-pages-browser.e2e-spec.ts',
+    line:
+      'NOT RUN: test/accounts/account-pages-browser.e2e-spec.ts (account pages in a browser): no Chromium at /usr/bin/chromium. ' +
+      'Install it with `apt-get install chromium` (under CI=true it is required).',
+  },
+  {
     file: 'test/swagger-ui.e2e-spec.ts',
     line:
       'NOT RUN: test/swagger-ui.e2e-spec.ts (Swagger UI in a browser): no Chromium at /usr/bin/chromium. ' +

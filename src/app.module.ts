@@ -9,6 +9,7 @@ import { EventsModule } from './modules/events/events.module';
 import { IndexingModule } from './modules/indexing/indexing.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OutboxModule } from './modules/outbox/outbox.module';
+import { AccountsModule } from './modules/accounts/accounts.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { KeelGraphqlModule } from './modules/graphql/graphql.module';
 import { HealthModule } from './modules/health/health.module';
@@ -31,6 +32,7 @@ export class AppModule {
         OutboxModule,
         UsersModule,
         AuthModule,
+        AccountsModule.forRoot(config),
         HealthModule,
         ItemsModule,
         SearchModule.forRoot(config),

@@ -3,12 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { Express, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { HelmetOptions } from 'helmet';
 import { Logger, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
 import { rootLoggerOf } from './common/logging/logger.options';
 import { requestLoggerMiddleware } from './common/logging/request-logger';
 import { chain } from './common/http/chain';
+import { formBodyMiddleware } from './common/http/form-body.middleware';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
 import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
@@ -83,7 +84,12 @@ export function configureApp(app: NestExpressApplication): void {
   // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
   // Cookie header of every other request produced nothing.
   app.use(['/auth', '/graphql'], cookieParser());
-  app.use(jsonBodyMiddleware(http.bodyLimit));
+  // The pages mailed links open post plain HTML forms; every other route takes JSON only.
+  const json = jsonBodyMiddleware(http.bodyLimit);
+  const form = formBodyMiddleware(http.bodyLimit);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/account/') ? form : json)(req, res, next),
+  );
   app.useGlobalPipes(createValidationPipe());
 
   // The messages' contract (RabbitMQ and socket.io), beside the HTTP one; before Swagger's /docs.

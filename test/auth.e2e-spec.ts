@@ -53,7 +53,16 @@ describe('auth', () => {
         isActive: true,
       });
       expect(Object.keys(res.body as object).sort()).toEqual(
-        ['createdAt', 'displayName', 'email', 'id', 'isActive', 'role', 'updatedAt'].sort(),
+        [
+          'createdAt',
+          'displayName',
+          'email',
+          'emailVerified',
+          'id',
+          'isActive',
+          'role',
+          'updatedAt',
+        ].sort(),
       );
     });
 

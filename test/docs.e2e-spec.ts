@@ -13,6 +13,10 @@ const PUBLIC_OPERATIONS = new Set([
   'AuthController_login',
   'AuthController_refresh',
   'AuthController_logout',
+  'AccountsController_verifyEmail',
+  'AccountsController_forgotPassword',
+  'AccountsController_resetPassword',
+  'AccountsController_confirmEmailChange',
   'HealthController_live',
   'HealthController_ready',
 ]);

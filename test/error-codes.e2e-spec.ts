@@ -23,6 +23,8 @@ const PROVEN_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   service_unavailable: 'test/faults (database cut) and problem-details.filter.spec.ts',
   query_too_complex:
     'test/graphql/graphql-limits.e2e-spec.ts (GraphQL only: depth, cost, aliases, tokens)',
+  email_not_verified:
+    'test/accounts/account-limits.e2e-spec.ts (an app with AUTH_REQUIRE_VERIFIED_EMAIL=true)',
 };
 
 /**
@@ -132,6 +134,16 @@ describe('every domain error answers its own code', () => {
       expectCode(await as(owner).get('/users'), 'forbidden');
       const item = await createItem(t.http, owner.bearer, { status: 'published' });
       expectCode(await as(other).patch(`/items/${item.id}`).send({ title: 'Mine' }), 'forbidden');
+    });
+  });
+
+  describe('accounts', () => {
+    it('account_token_invalid: a verification token nobody issued', async () => {
+      const token = 'A'.repeat(43);
+      expectCode(
+        await t.http().post('/auth/verify-email').send({ token }),
+        'account_token_invalid',
+      );
     });
   });
 

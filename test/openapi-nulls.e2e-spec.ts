@@ -88,6 +88,31 @@ const BODY_CASES: Record<string, Case> = {
     path: () => '/auth/logout',
     valid: (f) => ({ refreshToken: f.user.refreshToken }),
   },
+  AccountsController_verifyEmail: {
+    as: 'anonymous',
+    path: () => '/auth/verify-email',
+    valid: () => ({ token: 'A'.repeat(43) }),
+  },
+  AccountsController_forgotPassword: {
+    as: 'anonymous',
+    path: () => '/auth/password/forgot',
+    valid: () => ({ email: buildUserInput().email }),
+  },
+  AccountsController_resetPassword: {
+    as: 'anonymous',
+    path: () => '/auth/password/reset',
+    valid: () => ({ token: 'A'.repeat(43), password: 'another-password-123' }),
+  },
+  AccountsController_requestEmailChange: {
+    as: 'user',
+    path: () => '/users/me/email',
+    valid: (f) => ({ currentPassword: f.user.password, newEmail: buildUserInput().email }),
+  },
+  AccountsController_confirmEmailChange: {
+    as: 'anonymous',
+    path: () => '/auth/email/confirm',
+    valid: () => ({ token: 'A'.repeat(43) }),
+  },
   ItemsController_create: {
     as: 'user',
     path: () => '/items',

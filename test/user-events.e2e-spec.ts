@@ -214,10 +214,13 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     expect(rows.map((r) => r.event_type).sort()).toEqual(['user.registered', 'user.updated']);
   });
 
-  it('user and session events go to the RabbitMQ publisher only: not to search or realtime', () => {
+  it('user and session events go to the RabbitMQ publisher and the verification mail only: not to search or realtime', () => {
     const bus = t.app.get(OutboxEventBus);
+    // Sign-up also sends the verification mail (accounts module), in app.
+    const inAppOf = (type: string): string[] =>
+      type === 'user.registered' ? ['UserRegisteredMailHandler'] : [];
     for (const type of [...USER_EVENTS, ...SESSION_EVENTS]) {
-      expect({ type, inApp: bus.handlersOf(type) }).toEqual({ type, inApp: [] });
+      expect({ type, inApp: bus.handlersOf(type) }).toEqual({ type, inApp: inAppOf(type) });
       expect(bus.handlersOf(type, 'rabbitmq')).toEqual(['RabbitMqEventPublisher']);
     }
     // The item events do reach the in-app handlers: the lists above are not empty by accident.

@@ -31,7 +31,16 @@ interface UserPage {
   nextCursor: string | null;
 }
 
-const USER_KEYS = ['createdAt', 'displayName', 'email', 'id', 'isActive', 'role', 'updatedAt'];
+const USER_KEYS = [
+  'createdAt',
+  'displayName',
+  'email',
+  'emailVerified',
+  'id',
+  'isActive',
+  'role',
+  'updatedAt',
+];
 
 /** A user as the API shows it: exactly the public fields, never the hash or anything like it. */
 function expectPublicUser(value: unknown): UserBody {

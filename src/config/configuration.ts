@@ -89,6 +89,24 @@ export interface AppConfig {
   /** GET /metrics answers only this bearer token; null turns the endpoint off (404). */
   metrics: { token: string | null };
   admin: { email: string; password: string } | null;
+  /** Outgoing mail: SMTP (url) or .eml files in `dir`; sent by the mail queue's jobs. */
+  mail: {
+    url: string | null;
+    from: string;
+    dir: string;
+    /** The mail queue: attempts per job and the first exponential backoff delay. */
+    attempts: number;
+    backoffMs: number;
+  };
+  /** Base URL of the links in mails (no trailing slash). */
+  publicUrl: string;
+  /** Account flows: token lifetimes and whether an unverified email may sign in. */
+  accounts: {
+    verifyTtlSeconds: number;
+    resetTtlSeconds: number;
+    emailChangeTtlSeconds: number;
+    requireVerifiedEmail: boolean;
+  };
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -253,5 +271,19 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
         : null,
+    mail: {
+      url: env.MAIL_URL ?? null,
+      from: env.MAIL_FROM ?? 'Keel <no-reply@keel.localhost>',
+      dir: resolve(dataDir, 'mail'),
+      attempts: env.MAIL_QUEUE_ATTEMPTS ?? 8,
+      backoffMs: env.MAIL_QUEUE_BACKOFF_MS ?? 1000,
+    },
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, ''),
+    accounts: {
+      verifyTtlSeconds: env.ACCOUNT_VERIFY_TTL ?? 48 * 3600,
+      resetTtlSeconds: env.PASSWORD_RESET_TTL ?? 3600,
+      emailChangeTtlSeconds: env.EMAIL_CHANGE_TTL ?? 24 * 3600,
+      requireVerifiedEmail: env.AUTH_REQUIRE_VERIFIED_EMAIL ?? false,
+    },
   };
 }

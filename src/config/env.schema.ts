@@ -151,6 +151,24 @@ export class EnvironmentVariables {
   @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
   METRICS_TOKEN?: string;
 
+  /** SMTP server for outgoing mail (smtp:// or smtps://); unset = .eml files in DATA_DIR/mail. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must look like smtp://user:password@host:587' })
+  MAIL_URL?: string;
+  @IsOptional() @IsString() @MinLength(3) @MaxLength(320) MAIL_FROM?: string;
+  @OptionalInt(1, 100) MAIL_QUEUE_ATTEMPTS?: number;
+  @OptionalInt(10, 600000) MAIL_QUEUE_BACKOFF_MS?: number;
+  /** Where users reach Keel: the base of the links put in mails. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must look like https://api.example.com' })
+  PUBLIC_URL?: string;
+  @OptionalInt(60, 2592000) ACCOUNT_VERIFY_TTL?: number;
+  @OptionalInt(60, 86400) PASSWORD_RESET_TTL?: number;
+  @OptionalInt(60, 2592000) EMAIL_CHANGE_TTL?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() AUTH_REQUIRE_VERIFIED_EMAIL?: boolean;
+
   @IsOptional() @Transform(emptyToUndefined) @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -1,3 +1,4 @@
+import { AccountTokenEntity } from '../modules/accounts/account-token.entity';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
 import { IdempotencyKeyEntity } from '../modules/items/idempotency-key.entity';
 import { ItemTagEntity } from '../modules/items/item-tag.entity';
@@ -15,4 +16,5 @@ export const ENTITIES = [
   OutboxEntity,
   IdempotencyKeyEntity,
   ReindexJobEntity,
+  AccountTokenEntity,
 ];

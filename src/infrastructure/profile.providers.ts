@@ -10,6 +10,9 @@ import { RedisInvalidationBus } from '../cache/redis-invalidation.bus';
 import type { AppConfig } from '../config/configuration';
 import { RateLimitStorage } from '../modules/auth/rate-limit.storage';
 import { RedisRateLimitStorage } from '../modules/auth/rate-limit.redis-storage';
+import { BullMailQueue } from '../modules/accounts/mail-queue/bull-mail.queue';
+import { InProcessMailQueue } from '../modules/accounts/mail-queue/in-process-mail.queue';
+import { MAIL_QUEUE, MAIL_QUEUE_NAME } from '../modules/accounts/mail-queue/mail.job';
 import { BullSearchQueue } from '../modules/indexing/bull-search.queue';
 import { InProcessSearchQueue } from '../modules/indexing/in-process-search.queue';
 import { QueueName, SEARCH_QUEUE } from '../modules/indexing/search-index.job';
@@ -42,6 +45,7 @@ import { RedisConnections } from './redis/redis-connections';
  * | OutboxWakeSignal   | LocalOutboxWakeSignal (nothing to tell)    | RedisOutboxWakeSignal    |
  * | RoomBus            | MemoryRoomBus                              | RedisRoomBus             |
  * | SEARCH_QUEUE       | InProcessSearchQueue                       | BullSearchQueue          |
+ * | MAIL_QUEUE         | InProcessMailQueue                         | BullMailQueue            |
  */
 /** Every port the profile binds (the ProfileModule exports exactly these). */
 export const PROFILE_PORTS = [
@@ -83,6 +87,18 @@ export function profileProviders(config: AppConfig): Provider[] {
 }
 
 /**
+ * Bull's connection settings, one module object for every queue (search-index, mail): Nest imports
+ * it once however many queue modules name it.
+ */
+const bullRoot: DynamicModule = BullModule.forRootAsync({
+  inject: [RedisConnections],
+  useFactory: (redis: RedisConnections) => ({
+    url: redis.url,
+    prefix: `${redis.keyPrefix}bull`,
+  }),
+});
+
+/**
  * The search-index queue, bound inside IndexingModule (its adapters need the processor): Bull on
  * Redis, with its keys under `${keyPrefix}bull`, or the in-process runner with the same contract.
  */
@@ -94,16 +110,24 @@ export function searchQueueBinding(config: AppConfig): {
     return { imports: [], provider: { provide: SEARCH_QUEUE, useClass: InProcessSearchQueue } };
   }
   return {
-    imports: [
-      BullModule.forRootAsync({
-        inject: [RedisConnections],
-        useFactory: (redis: RedisConnections) => ({
-          url: redis.url,
-          prefix: `${redis.keyPrefix}bull`,
-        }),
-      }),
-      BullModule.registerQueueAsync({ name: QueueName.SearchIndex }),
-    ],
+    imports: [bullRoot, BullModule.registerQueueAsync({ name: QueueName.SearchIndex })],
     provider: { provide: SEARCH_QUEUE, useClass: BullSearchQueue },
+  };
+}
+
+/**
+ * The mail queue, bound inside AccountMailModule (its adapters need the mail job processor): Bull on
+ * Redis, so a mail waiting for SMTP survives a restart, or the in-process runner.
+ */
+export function mailQueueBinding(config: AppConfig): {
+  imports: NonNullable<DynamicModule['imports']>;
+  provider: Provider;
+} {
+  if (!usesRedis(config)) {
+    return { imports: [], provider: { provide: MAIL_QUEUE, useClass: InProcessMailQueue } };
+  }
+  return {
+    imports: [bullRoot, BullModule.registerQueueAsync({ name: MAIL_QUEUE_NAME })],
+    provider: { provide: MAIL_QUEUE, useClass: BullMailQueue },
   };
 }

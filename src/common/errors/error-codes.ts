@@ -35,6 +35,11 @@ export const ERROR_CODES = {
     description:
       'A GraphQL operation is over a limit (depth, cost, aliases or tokens) or is a batch; see docs/graphql.md#limits.',
   },
+  account_token_invalid: {
+    status: 400,
+    description:
+      'The emailed link (verify email, reset password, change email) is unknown, already used, expired, or for another action; ask for a new one.',
+  },
   unauthorized: {
     status: 401,
     description:
@@ -59,6 +64,11 @@ export const ERROR_CODES = {
   forbidden: {
     status: 403,
     description: 'Signed in, but the role or ownership does not allow this.',
+  },
+  email_not_verified: {
+    status: 403,
+    description:
+      'Sign-in refused until the email is verified (AUTH_REQUIRE_VERIFIED_EMAIL=true); the password was right.',
   },
   not_found: {
     status: 404,

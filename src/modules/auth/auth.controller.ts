@@ -44,7 +44,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: access token in the body, refresh token in body and cookie' })
   @ApiOkResponse({ type: TokensDto })
-  @ApiProblems(400, 'invalid_credentials', 415, 429)
+  @ApiProblems(400, 'invalid_credentials', 'email_not_verified', 415, 429)
   async login(
     @Body() body: LoginDto,
     @Res({ passthrough: true }) res: Response,

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/configuration';
 import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import { InvalidCredentials } from './auth.exceptions';
+import { EmailNotVerified } from './email-not-verified.exception';
 import { RegisterDto, TokensDto } from './dto/auth.dto';
 import { SessionsService } from './sessions.service';
 
@@ -15,6 +16,7 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   private readonly accessTtlSeconds: number;
   private readonly refreshTtlSeconds: number;
+  private readonly requireVerifiedEmail: boolean;
 
   constructor(
     private readonly users: UsersService,
@@ -24,6 +26,7 @@ export class AuthService {
   ) {
     this.accessTtlSeconds = config.get('jwt', { infer: true }).accessTtlSeconds;
     this.refreshTtlSeconds = config.get('auth', { infer: true }).refreshTtlSeconds;
+    this.requireVerifiedEmail = config.get('accounts', { infer: true }).requireVerifiedEmail;
   }
 
   register(input: RegisterDto): Promise<UserDto> {
@@ -36,6 +39,10 @@ export class AuthService {
     if (!user) {
       this.logger.warn({ event: 'auth.login.failed' });
       throw new InvalidCredentials();
+    }
+    // Checked only once the password proved right: it tells nothing to someone guessing.
+    if (this.requireVerifiedEmail && !(await this.users.getById(user.id)).emailVerified) {
+      throw new EmailNotVerified();
     }
     this.logger.log({ event: 'auth.login', userId: user.id });
     return this.tokens(user, await this.sessions.start(user.id));

@@ -60,7 +60,16 @@ const baseSchemas: Record<string, Json> = {
   User: {
     type: 'object',
     description: 'A user as the admin API returns it: never a password, hash or token.',
-    required: ['id', 'email', 'displayName', 'role', 'isActive', 'createdAt', 'updatedAt'],
+    required: [
+      'id',
+      'email',
+      'displayName',
+      'role',
+      'isActive',
+      'emailVerified',
+      'createdAt',
+      'updatedAt',
+    ],
     additionalProperties: false,
     properties: {
       id: { type: 'string', format: 'uuid' },
@@ -68,6 +77,7 @@ const baseSchemas: Record<string, Json> = {
       displayName: { type: 'string' },
       role: { type: 'string', enum: [...ROLES] },
       isActive: { type: 'boolean' },
+      emailVerified: { type: 'boolean' },
       createdAt: { type: 'string', format: 'date-time' },
       updatedAt: { type: 'string', format: 'date-time' },
     },

@@ -28,6 +28,13 @@ export class UserEntity {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   sessionsValidAfter!: Date | null;
 
+  /** Set when the user opens the link mailed to this address (see modules/accounts). */
+  @Column({ type: 'boolean', default: false })
+  emailVerified!: boolean;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  emailVerifiedAt!: Date | null;
+
   /** Raised by every change that emits a user event: its events' order (see user.events.ts). */
   @Column({ type: 'integer', default: 1 })
   version!: number;

@@ -12,7 +12,14 @@ export const USER_EVENTS = declareDomainEvents([
 export type UserEventType = (typeof USER_EVENTS)[number];
 
 /** What a change touched. `password` says only that it changed: never the password or its hash. */
-export const USER_FIELDS = ['displayName', 'role', 'isActive', 'password'] as const;
+export const USER_FIELDS = [
+  'displayName',
+  'role',
+  'isActive',
+  'password',
+  'email',
+  'emailVerified',
+] as const;
 export type UserField = (typeof USER_FIELDS)[number];
 
 export interface UserEventPayload {

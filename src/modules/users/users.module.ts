@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OutboxModule } from '../outbox/outbox.module';
+import { AccountChangesService } from './account-changes.service';
 import { AdminBootstrap } from './admin.bootstrap';
 import { PasswordHasher } from './password-hasher.service';
 import { UserEntity } from './user.entity';
@@ -22,7 +23,8 @@ import { UsersService } from './users.service';
     UsersResolver,
     ItemOwnerResolver,
     UserProfilesLoader,
+    AccountChangesService,
   ],
-  exports: [UsersService],
+  exports: [UsersService, AccountChangesService],
 })
 export class UsersModule {}

@@ -78,6 +78,11 @@ export class UsersService {
     this.sessions = sessions;
   }
 
+  /** The sessions layer attached at boot, for AccountChangesService's password reset. */
+  get sessionsCutOff(): SessionsCutOff | null {
+    return this.sessions;
+  }
+
   async create(input: NewUser): Promise<UserDto> {
     const now = new Date();
     const user = Object.assign(new UserEntity(), {
@@ -87,6 +92,8 @@ export class UsersService {
       displayName: input.displayName,
       role: input.role ?? 'user',
       isActive: true,
+      emailVerified: false,
+      emailVerifiedAt: null,
       sessionsValidAfter: null,
       version: 1,
       createdAt: now,
@@ -140,7 +147,16 @@ export class UsersService {
       await this.users.save(m, user);
       await this.sessions?.endAllIn(m, userId, user.sessionsValidAfter, 'logout-all');
     });
-    await this.cache.del(authUserKey(userId));
+    await this.forgetCached(userId);
+  }
+
+  /**
+   * Drops everything cached about an account (its auth state and its public profile), in this
+   * process and, through the invalidation bus, in every other. Every account change calls it after
+   * its transaction commits.
+   */
+  forgetCached(userId: string): Promise<void> {
+    return this.cache.del(authUserKey(userId), profileKey(userId));
   }
 
   async getById(id: string): Promise<UserDto> {
@@ -212,7 +228,7 @@ export class UsersService {
       }
       return this.saveChange(m, user, 'user.updated', changed, now);
     });
-    await this.cache.del(authUserKey(userId), profileKey(userId));
+    await this.forgetCached(userId);
     return toUserDto(saved);
   }
 
@@ -243,7 +259,7 @@ export class UsersService {
       const type = deactivates ? 'user.deactivated' : 'user.updated';
       return this.saveChange(m, user, type, changed, now);
     });
-    await this.cache.del(authUserKey(id), profileKey(id));
+    await this.forgetCached(id);
     this.logger.log({ event: 'user.updated_by_admin', userId: id, by: actor.id });
     return toUserDto(saved);
   }
@@ -265,7 +281,7 @@ export class UsersService {
       if (isForeignKeyViolation(error)) throw new UserOwnsItems();
       throw error;
     }
-    await this.cache.del(authUserKey(id), profileKey(id));
+    await this.forgetCached(id);
     this.logger.log({ event: 'user.deleted', userId: id, by: actor.id });
   }
 

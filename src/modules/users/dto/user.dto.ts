@@ -11,6 +11,8 @@ export class UserDto {
   @ApiProperty({ enum: ROLES })
   role!: Role;
   isActive!: boolean;
+  /** Whether the user opened the verification link mailed to `email`. */
+  emailVerified!: boolean;
   createdAt!: string;
   updatedAt!: string;
 }

@@ -22,6 +22,9 @@ export class UserModel implements UserDto {
   @Field()
   isActive!: boolean;
 
+  @Field({ description: 'Whether the user opened the verification link mailed to `email`.' })
+  emailVerified!: boolean;
+
   @Field(() => DateTimeScalar)
   createdAt!: string;
 

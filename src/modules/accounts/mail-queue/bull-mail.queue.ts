@@ -1,0 +1,126 @@
+import { InjectQueue } from '@nestjs/bull';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Job, JobOptions, Queue } from 'bull';
+import type { AppConfig } from '../../../config/configuration';
+import { AccountMailProcessor } from './account-mail.processor';
+import { KEEP_COMPLETED_MAILS, MAIL_QUEUE_NAME } from './mail.job';
+import type { MailJob, MailQueue, MailQueueCounts } from './mail.job';
+
+/** An enqueue that Redis has not answered within this long fails the request (or outbox retry). */
+const ENQUEUE_TIMEOUT_MS = 3000;
+const READY_TIMEOUT_MS = 2000;
+const CLOSE_WAIT_MS = 10_000;
+const MAIL_CONCURRENCY = 5;
+/** Bull's job name: one handler (AccountMailProcessor) for every kind, dispatched on `kind`. */
+const JOB_NAME = 'send';
+
+/** The mail queue on Bull (REDIS_URL set): mails survive a restart of the process. */
+@Injectable()
+export class BullMailQueue
+  implements MailQueue, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(BullMailQueue.name);
+  private readonly jobOptions: JobOptions;
+  private readonly worker: boolean;
+
+  constructor(
+    @InjectQueue(MAIL_QUEUE_NAME) private readonly queue: Queue<MailJob>,
+    private readonly processor: AccountMailProcessor,
+    @Inject(ConfigService) config: ConfigService<AppConfig, true>,
+  ) {
+    const mail = config.get('mail', { infer: true });
+    this.jobOptions = {
+      attempts: mail.attempts,
+      backoff: { type: 'exponential', delay: mail.backoffMs },
+      removeOnComplete: KEEP_COMPLETED_MAILS,
+      removeOnFail: false,
+    };
+    this.worker = config.get('workers', { infer: true }) === 'inline';
+    this.queue.on('error', (error: Error) =>
+      this.logger.warn({ event: 'mail.queue.error', reason: error.message }),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.worker) return;
+    this.queue.on('failed', (job: Job<MailJob>, error: Error) => {
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn({
+        event: final ? 'mail.job.failed' : 'mail.job.retry',
+        jobId: job.id,
+        kind: job.data.kind,
+        attempt: job.attemptsMade,
+        reason: error.message,
+      });
+    });
+    void this.queue
+      .process(JOB_NAME, MAIL_CONCURRENCY, (job: Job<MailJob>) => this.processor.run(job.data))
+      .catch((error: Error) =>
+        this.logger.error({ event: 'mail.worker.stopped', reason: error.message }),
+      );
+  }
+
+  /** Bull throws when a queue is closed before its clients are ready (STACK gotcha 1). */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(
+      this.queue.clients.map((client) =>
+        client.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, READY_TIMEOUT_MS);
+              client.once('ready', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+      ),
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const closed = this.queue.close();
+    closed.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      closed,
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  async enqueue(data: MailJob, jobId?: string): Promise<void> {
+    if (this.queue.client.status !== 'ready') {
+      throw new Error(`mail queue unavailable (redis ${this.queue.client.status})`);
+    }
+    const add = this.queue.add(JOB_NAME, data, {
+      ...this.jobOptions,
+      ...(jobId ? { jobId } : {}),
+    });
+    add.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('mail queue unavailable (enqueue timed out)')),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([add, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async counts(): Promise<MailQueueCounts> {
+    const c = await this.queue.getJobCounts();
+    return {
+      waiting: c.waiting,
+      active: c.active,
+      completed: c.completed,
+      failed: c.failed,
+      delayed: c.delayed,
+    };
+  }
+}
