@@ -1,4 +1,8 @@
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
+import { SessionEntity } from '../modules/auth/sessions/session.entity';
+import { RecoveryCodeEntity } from '../modules/auth/two-factor/recovery-code.entity';
+import { TwoFactorChallengeEntity } from '../modules/auth/two-factor/two-factor-challenge.entity';
+import { TwoFactorEntity } from '../modules/auth/two-factor/two-factor.entity';
 import { IdempotencyKeyEntity } from '../modules/items/idempotency-key.entity';
 import { ItemTagEntity } from '../modules/items/item-tag.entity';
 import { ItemEntity } from '../modules/items/item.entity';
@@ -15,4 +19,8 @@ export const ENTITIES = [
   OutboxEntity,
   IdempotencyKeyEntity,
   ReindexJobEntity,
+  SessionEntity,
+  TwoFactorEntity,
+  RecoveryCodeEntity,
+  TwoFactorChallengeEntity,
 ];
