@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { buildUserInput } from '../factories/user.factory';
 import { login, signUp, SignedIn } from '../helpers/auth';
 import { expectProblem } from '../helpers/expect-problem';
@@ -5,6 +6,8 @@ import { connectGraphqlWs, untilLive, WsClient } from '../helpers/graphql-ws';
 import { createItem, MISSING_ID } from '../helpers/items';
 import { connectSocket, receivedEvent, request, TestSocket } from '../helpers/socket';
 import { startApp, TestApp } from '../helpers/test-app';
+import { TEST_REDIS_URL } from '../helpers/test-database';
+import { describeWithRedis } from '../helpers/with-redis';
 
 interface Session {
   id: string;
@@ -193,5 +196,70 @@ describe('Sessions (signed-in devices)', () => {
 
   it('sessions need a signed-in caller', async () => {
     expectProblem(await t.http().get('/auth/sessions'), 401, 'token_invalid');
+  });
+});
+
+/**
+ * Two API processes sharing the database and Redis: a session deleted through A is refused by B at
+ * once (its near cache is invalidated over the cache bus), and its socket and subscription on B
+ * are closed (socket.io's Redis adapter, the Redis RoomBus), whichever process relays the event.
+ */
+describeWithRedis('Sessions across two instances (Redis)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const sockets: TestSocket[] = [];
+  const clients: WsClient[] = [];
+
+  beforeAll(async () => {
+    const shared = {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `keel-test:sess-${process.pid}-${randomBytes(3).toString('hex')}:`,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      TWO_FACTOR_KEY: randomBytes(32).toString('base64url'),
+      REALTIME_SESSION_CHECK_MS: '600000',
+    };
+    a = await startApp(shared);
+    b = await startApp(shared, a.infra);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.socket.close();
+    for (const c of clients) await c.client.dispose();
+    await b?.close();
+    await a?.close();
+  });
+
+  it('deleting a session on A ends its token, socket and subscription on B', async () => {
+    const user = await signUp(a.http);
+    const doomed = await login(a.http, user.email, user.password);
+    // B has the session's state in its near cache before the delete.
+    await b.http().get('/users/me').set('Authorization', doomed.bearer).expect(200);
+    const doomedId = (
+      (await b.http().get('/auth/sessions').set('Authorization', doomed.bearer).expect(200))
+        .body as Session[]
+    ).find((s) => s.current)?.id;
+
+    const socket = await connectSocket(b.url, doomed.accessToken);
+    sockets.push(socket);
+    expect(await request(socket.socket, 'feed:subscribe')).toEqual({ ok: true });
+    const ws = connectGraphqlWs(b.url, doomed.accessToken);
+    clients.push(ws);
+    await untilLive(ws.subscribe(FEED), () =>
+      createItem(a.http, user.bearer, { status: 'published' }),
+    );
+
+    await a
+      .http()
+      .delete(`/auth/sessions/${doomedId}`)
+      .set('Authorization', user.bearer)
+      .expect(204);
+
+    expectProblem(
+      await b.http().get('/users/me').set('Authorization', doomed.bearer),
+      401,
+      'token_invalid',
+    );
+    expect(await receivedEvent(socket, 'auth:revoked')).toEqual({ reason: 'session_ended' });
+    expect(await ws.closed).toEqual({ code: 4401, reason: 'token_invalid' });
+    await b.http().get('/users/me').set('Authorization', user.bearer).expect(200);
   });
 });
