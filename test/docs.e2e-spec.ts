@@ -13,6 +13,7 @@ const PUBLIC_OPERATIONS = new Set([
   'AuthController_login',
   'AuthController_refresh',
   'AuthController_logout',
+  'TwoFactorController_verify',
   'HealthController_live',
   'HealthController_ready',
 ]);

@@ -44,13 +44,14 @@ export class VerifyTwoFactorDto {
   challenge!: string;
 
   /** The 6-digit TOTP code (or send `recoveryCode` instead). */
-  @ValidateIf((o: VerifyTwoFactorDto) => o.recoveryCode === undefined)
+  // Checked when given (null included), and required when recoveryCode is absent.
+  @ValidateIf((o: VerifyTwoFactorDto) => o.recoveryCode === undefined || o.code !== undefined)
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
   code?: string;
 
   /** One of the recovery codes, instead of `code`; each works once. */
-  @ValidateIf((o: VerifyTwoFactorDto) => o.code === undefined)
+  @ValidateIf((o: VerifyTwoFactorDto) => o.code === undefined || o.recoveryCode !== undefined)
   @IsString()
   @MinLength(6)
   @MaxLength(32)
