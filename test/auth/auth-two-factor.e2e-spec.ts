@@ -184,6 +184,23 @@ describe('Two-factor sign-in (TOTP)', () => {
       401,
       'two_factor_challenge_invalid',
     );
+    // The refused attempt did not spend the recovery code it carried.
+    await verify({ challenge: await challengeOf(user), recoveryCode: recoveryCodes[0] }).expect(
+      200,
+    );
+  });
+
+  it('one challenge signs in once, even when two verifies race', async () => {
+    const user = await signUp(t.http);
+    const { recoveryCodes } = await turnOn(t, user);
+    const challenge = await challengeOf(user);
+    const answers = await Promise.all(
+      recoveryCodes.slice(0, 4).map((recoveryCode) => verify({ challenge, recoveryCode })),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([200, 401, 401, 401]);
+    for (const res of answers.filter((r) => r.status === 401)) {
+      expectProblem(res, 401, 'two_factor_challenge_invalid');
+    }
   });
 
   it('a TOTP code is accepted once: the code used to confirm, or to sign in, is refused after', async () => {
