@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buildUserInput } from '../factories/user.factory';
 import { login, signUp, SignedIn } from '../helpers/auth';
 import { expectProblem } from '../helpers/expect-problem';
+import { expectGraphqlError, gql } from '../helpers/graphql';
 import { connectGraphqlWs, untilLive, WsClient } from '../helpers/graphql-ws';
 import { createItem, MISSING_ID } from '../helpers/items';
 import { connectSocket, receivedEvent, request, TestSocket } from '../helpers/socket';
@@ -191,6 +192,37 @@ describe('Sessions (signed-in devices)', () => {
       await t.http().delete(`/auth/sessions/${oldest?.id}`).set('Authorization', second.bearer),
       404,
       'session_not_found',
+    );
+  });
+
+  it('GraphQL: sessions lists them with the current one marked; endSession ends only your own', async () => {
+    const user = await signUp(t.http);
+    const other = await signUp(t.http);
+    const second = await login(t.http, user.email, user.password);
+    const listed = await gql<{ sessions: Array<{ id: string; current: boolean }> }>(
+      t.http,
+      '{ sessions { id current userAgent ip createdAt lastUsedAt } }',
+      { bearer: second.bearer },
+    );
+    expect(listed.errors).toEqual([]);
+    const [newest, oldest] = listed.data?.sessions ?? [];
+    expect([newest?.current, oldest?.current]).toEqual([true, false]);
+
+    const END = 'mutation($id: ID!) { endSession(id: $id) }';
+    expectGraphqlError(
+      await gql(t.http, END, { variables: { id: oldest?.id }, bearer: other.bearer }),
+      'session_not_found',
+    );
+    await t.http().get('/users/me').set('Authorization', user.bearer).expect(200);
+    const ended = await gql<{ endSession: boolean }>(t.http, END, {
+      variables: { id: oldest?.id },
+      bearer: second.bearer,
+    });
+    expect(ended.data).toEqual({ endSession: true });
+    expectProblem(
+      await t.http().get('/users/me').set('Authorization', user.bearer),
+      401,
+      'token_invalid',
     );
   });
 

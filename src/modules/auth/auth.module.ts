@@ -25,6 +25,7 @@ import { SessionRegistry } from './sessions/session-registry';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsResolver } from './sessions/sessions.resolver';
 import { RecoveryCodeEntity } from './two-factor/recovery-code.entity';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorChallengeEntity } from './two-factor/two-factor-challenge.entity';
@@ -98,6 +99,7 @@ import { TwoFactorService } from './two-factor/two-factor.service';
     AuthThrottlerGuard,
     RefreshCookie,
     AuthResolver,
+    SessionsResolver,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
