@@ -17,6 +17,7 @@ const PUBLIC_OPERATIONS = new Set([
   'AccountsController_forgotPassword',
   'AccountsController_resetPassword',
   'AccountsController_confirmEmailChange',
+  'TwoFactorController_verify',
   'HealthController_live',
   'HealthController_ready',
 ]);

@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { Secret, TOTP } from 'otpauth';
 import type { Response } from 'supertest';
 import { ALL_ERROR_CODES, ERROR_CODES, ErrorCode } from '../src/common/errors/error-codes';
 import { buildUserInput } from './factories/user.factory';
@@ -25,6 +26,8 @@ const PROVEN_ELSEWHERE: Partial<Record<ErrorCode, string>> = {
     'test/graphql/graphql-limits.e2e-spec.ts (GraphQL only: depth, cost, aliases, tokens)',
   email_not_verified:
     'test/accounts/account-limits.e2e-spec.ts (an app with AUTH_REQUIRE_VERIFIED_EMAIL=true)',
+  two_factor_required:
+    'test/auth/auth-two-factor.e2e-spec.ts (GraphQL only: login of an account with two-factor on)',
 };
 
 /**
@@ -242,6 +245,51 @@ describe('every domain error answers its own code', () => {
         as(owner).post('/items').set('Idempotency-Key', `codes-${owner.id}`).send({ title });
       await post('First').expect(201);
       expectCode(await post('Second'), 'idempotency_key_reused');
+    });
+  });
+
+  describe('sessions and two-factor', () => {
+    const totp = (secret: string, at: number): string =>
+      new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: at });
+
+    it('session_not_found: ending another user’s session', async () => {
+      const [session] = (await as(other).get('/auth/sessions').expect(200)).body as Array<{
+        id: string;
+      }>;
+      expectCode(await as(owner).delete(`/auth/sessions/${session?.id}`), 'session_not_found');
+    });
+
+    it('two_factor_*: confirm with nothing pending, a wrong code, enrol twice, a spent challenge, disable when off', async () => {
+      const user = await signUp(t.http);
+      expectCode(
+        await as(user).post('/auth/2fa/confirm').send({ code: '123456' }),
+        'two_factor_not_pending',
+      );
+      expectCode(
+        await as(user).post('/auth/2fa/disable').send({ password: user.password, code: '123456' }),
+        'two_factor_not_enabled',
+      );
+      const { secret } = (await as(user).post('/auth/2fa/enrol').expect(200)).body as {
+        secret: string;
+      };
+      expectCode(
+        await as(user)
+          .post('/auth/2fa/confirm')
+          .send({ code: totp(secret, Date.now() + 10 * 30_000) }),
+        'two_factor_code_invalid',
+      );
+      await as(user)
+        .post('/auth/2fa/confirm')
+        .send({ code: totp(secret, Date.now()) })
+        .expect(200);
+      expectCode(await as(user).post('/auth/2fa/enrol'), 'two_factor_already_enabled');
+      expectCode(
+        await t
+          .http()
+          .post('/auth/2fa/verify')
+          .send({ challenge: 'x'.repeat(43), code: '123456' }),
+        'two_factor_challenge_invalid',
+      );
     });
   });
 

@@ -113,6 +113,21 @@ const BODY_CASES: Record<string, Case> = {
     path: () => '/auth/email/confirm',
     valid: () => ({ token: 'A'.repeat(43) }),
   },
+  TwoFactorController_confirm: {
+    as: 'user',
+    path: () => '/auth/2fa/confirm',
+    valid: () => ({ code: '123456' }),
+  },
+  TwoFactorController_disable: {
+    as: 'user',
+    path: () => '/auth/2fa/disable',
+    valid: (f) => ({ password: f.user.password, code: '123456' }),
+  },
+  TwoFactorController_verify: {
+    as: 'anonymous',
+    path: () => '/auth/2fa/verify',
+    valid: () => ({ challenge: 'x'.repeat(43), code: '123456' }),
+  },
   ItemsController_create: {
     as: 'user',
     path: () => '/items',

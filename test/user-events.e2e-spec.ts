@@ -151,7 +151,7 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
   it('logout, refresh-token reuse and logout-all each end a session with one session.revoked', async () => {
     const user = await signUp(t.http);
     const reused = await login(t.http, user.email, user.password);
-    await login(t.http, user.email, user.password);
+    const third = await login(t.http, user.email, user.password);
 
     await t.http().post('/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
     await t.http().post('/auth/refresh').send({ refreshToken: reused.refreshToken }).expect(200);
@@ -159,7 +159,8 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     for (let n = 0; n < 2; n += 1) {
       await t.http().post('/auth/refresh').send({ refreshToken: reused.refreshToken }).expect(401);
     }
-    await t.http().post('/auth/logout-all').set('Authorization', user.bearer).expect(204);
+    // With a live session's token: the logged-out session's access token is refused now.
+    await t.http().post('/auth/logout-all').set('Authorization', third.bearer).expect(204);
     // A later event of the same user: once it arrived, anything committed before it has too.
     const fresh = await login(t.http, user.email, user.password);
     await patchMe(fresh, { displayName: 'After' });
@@ -214,13 +215,22 @@ describeWithRabbitMq('user and session events on RabbitMQ', () => {
     expect(rows.map((r) => r.event_type).sort()).toEqual(['user.registered', 'user.updated']);
   });
 
-  it('user and session events go to the RabbitMQ publisher and the verification mail only: not to search or realtime', () => {
+  it('user events go to the RabbitMQ publisher and (sign-up) the verification mail; session events also end live connections', () => {
     const bus = t.app.get(OutboxEventBus);
-    // Sign-up also sends the verification mail (accounts module), in app.
+    // Sign-up also sends the verification mail (accounts module), in app; no user event reaches
+    // search or realtime.
     const inAppOf = (type: string): string[] =>
       type === 'user.registered' ? ['UserRegisteredMailHandler'] : [];
-    for (const type of [...USER_EVENTS, ...SESSION_EVENTS]) {
+    for (const type of USER_EVENTS) {
       expect({ type, inApp: bus.handlersOf(type) }).toEqual({ type, inApp: inAppOf(type) });
+      expect(bus.handlersOf(type, 'rabbitmq')).toEqual(['RabbitMqEventPublisher']);
+    }
+    for (const type of SESSION_EVENTS) {
+      // Not search; realtime only to disconnect the session's sockets and subscriptions.
+      expect({ type, inApp: bus.handlersOf(type) }).toEqual({
+        type,
+        inApp: ['SessionRealtimeHandler'],
+      });
       expect(bus.handlersOf(type, 'rabbitmq')).toEqual(['RabbitMqEventPublisher']);
     }
     // The item events do reach the in-app handlers: the lists above are not empty by accident.

@@ -75,6 +75,15 @@ export interface AppConfig {
     rateLimit: number;
     rateWindowSeconds: number;
   };
+  twoFactor: {
+    /** Encrypts TOTP secrets at rest; null means "generate and keep one in dataDir". */
+    key: string | null;
+    /** The issuer shown by authenticator apps (otpauth URI). */
+    issuer: string;
+    challengeTtlSeconds: number;
+    /** Second-factor attempts per user per AUTH_RATE_WINDOW. */
+    rateLimit: number;
+  };
   realtime: {
     /** Item rooms plus the feed one socket may be subscribed to at once. */
     maxSubscriptions: number;
@@ -255,6 +264,12 @@ export function loadConfig(source: NodeJS.ProcessEnv): AppConfig {
       cookieSecure: env.AUTH_COOKIE_SECURE ?? true,
       rateLimit: env.AUTH_RATE_LIMIT ?? 10,
       rateWindowSeconds: env.AUTH_RATE_WINDOW ?? 60,
+    },
+    twoFactor: {
+      key: env.TWO_FACTOR_KEY ?? null,
+      issuer: env.TWO_FACTOR_ISSUER ?? 'Keel',
+      challengeTtlSeconds: env.TWO_FACTOR_CHALLENGE_TTL ?? 300,
+      rateLimit: env.TWO_FACTOR_RATE_LIMIT ?? 5,
     },
     realtime: {
       maxSubscriptions: env.REALTIME_MAX_SUBSCRIPTIONS ?? 100,

@@ -125,6 +125,15 @@ export class EnvironmentVariables {
   @OptionalInt(1, 10000) AUTH_RATE_LIMIT?: number;
   @OptionalInt(1, 86400) AUTH_RATE_WINDOW?: number;
 
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (use: openssl rand -base64 48)' })
+  TWO_FACTOR_KEY?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(100) TWO_FACTOR_ISSUER?: string;
+  @OptionalInt(30, 3600) TWO_FACTOR_CHALLENGE_TTL?: number;
+  @OptionalInt(1, 1000) TWO_FACTOR_RATE_LIMIT?: number;
+
   @OptionalInt(1, 10000) REALTIME_MAX_SUBSCRIPTIONS?: number;
   @OptionalInt(1, 10000) REALTIME_RATE_LIMIT?: number;
   @OptionalInt(100, 600000) REALTIME_AUTH_GRACE_MS?: number;

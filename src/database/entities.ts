@@ -1,5 +1,9 @@
 import { AccountTokenEntity } from '../modules/accounts/account-token.entity';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
+import { SessionEntity } from '../modules/auth/sessions/session.entity';
+import { RecoveryCodeEntity } from '../modules/auth/two-factor/recovery-code.entity';
+import { TwoFactorChallengeEntity } from '../modules/auth/two-factor/two-factor-challenge.entity';
+import { TwoFactorEntity } from '../modules/auth/two-factor/two-factor.entity';
 import { IdempotencyKeyEntity } from '../modules/items/idempotency-key.entity';
 import { ItemTagEntity } from '../modules/items/item-tag.entity';
 import { ItemEntity } from '../modules/items/item.entity';
@@ -17,4 +21,8 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   ReindexJobEntity,
   AccountTokenEntity,
+  SessionEntity,
+  TwoFactorEntity,
+  RecoveryCodeEntity,
+  TwoFactorChallengeEntity,
 ];

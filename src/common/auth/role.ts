@@ -6,4 +6,9 @@ export interface AuthUser {
   id: string;
   email: string;
   role: Role;
+  /**
+   * The session (sign-in) of the access token, its `sid` claim; absent when the user was resolved
+   * some other way, or for tokens issued before access tokens carried it.
+   */
+  sessionId?: string;
 }

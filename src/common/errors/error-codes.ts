@@ -61,6 +61,21 @@ export const ERROR_CODES = {
     description:
       'The refresh token is missing, unknown, expired, revoked or was already used; sign in again.',
   },
+  two_factor_code_invalid: {
+    status: 401,
+    description:
+      'The two-factor code is wrong, outside its 30-second window (±1), already used, or the recovery code is unknown or spent.',
+  },
+  two_factor_challenge_invalid: {
+    status: 401,
+    description:
+      'The sign-in challenge of `POST /auth/2fa/verify` is unknown, expired or already used; sign in again.',
+  },
+  two_factor_required: {
+    status: 401,
+    description:
+      'GraphQL `login` for an account with two-factor on: sign in over REST (`POST /auth/login`, then `POST /auth/2fa/verify`).',
+  },
   forbidden: {
     status: 403,
     description: 'Signed in, but the role or ownership does not allow this.',
@@ -74,6 +89,11 @@ export const ERROR_CODES = {
     status: 404,
     description:
       'The resource does not exist, or the caller may not see it (existence is not revealed).',
+  },
+  session_not_found: {
+    status: 404,
+    description:
+      "The caller has no live session with this id (someone else's is not revealed: same answer).",
   },
   route_not_found: { status: 404, description: 'No route matches this method and path.' },
   conflict: {
@@ -104,6 +124,18 @@ export const ERROR_CODES = {
   idempotency_key_reused: {
     status: 409,
     description: 'This Idempotency-Key was already used with a different request body.',
+  },
+  two_factor_already_enabled: {
+    status: 409,
+    description: 'Two-factor is already on; disable it before enrolling again.',
+  },
+  two_factor_not_pending: {
+    status: 409,
+    description: 'Confirm was asked with no pending two-factor enrolment; enrol first.',
+  },
+  two_factor_not_enabled: {
+    status: 409,
+    description: 'Disable was asked while two-factor is off.',
   },
   reindex_already_active: {
     status: 409,

@@ -3,7 +3,11 @@ import { codesByStatus } from './api-problems.decorator';
 describe('codesByStatus', () => {
   it('gives a bare status every code answered with it', () => {
     expect(codesByStatus([412])).toEqual(new Map([[412, ['precondition_failed']]]));
-    expect(codesByStatus([404]).get(404)).toEqual(['not_found', 'route_not_found']);
+    expect(codesByStatus([404]).get(404)).toEqual([
+      'not_found',
+      'session_not_found',
+      'route_not_found',
+    ]);
   });
 
   it('narrows a status to the codes named for it, keeping the order statuses were named', () => {

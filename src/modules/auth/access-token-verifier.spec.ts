@@ -9,6 +9,7 @@ import { ActiveAccount, UsersService } from '../users/users.service';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
+import type { SessionRegistry } from './sessions/session-registry';
 
 const alice: AuthUser = {
   id: '6b0f7a52-8c1e-4d7a-9f3b-2a4c5d6e7f80',
@@ -44,7 +45,10 @@ describe('AccessTokenVerifier', () => {
   let accounts: Map<string, ActiveAccount>;
   let verifier: AccessTokenVerifier;
 
+  let liveSessions: Set<string>;
+
   beforeEach(() => {
+    liveSessions = new Set(['live-session']);
     accounts = new Map([[alice.id, { user: alice, sessionsValidAfter: null }]]);
     const users = {
       findActiveAccount: (id: string) => Promise.resolve(accounts.get(id) ?? null),
@@ -55,6 +59,10 @@ describe('AccessTokenVerifier', () => {
       {} as RefreshTokensRepository,
       {} as TransactionRunner,
       {} as OutboxRepository,
+      {
+        isLive: (id: string, userId: string) =>
+          Promise.resolve(userId === alice.id && liveSessions.has(id)),
+      } as unknown as SessionRegistry,
       new ConfigService<AppConfig, true>(config),
     );
     const jwt = new JwtService({
@@ -93,7 +101,7 @@ describe('AccessTokenVerifier', () => {
     const token = sign({ sub: alice.id });
     accounts.delete(alice.id);
     expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'unauthorized' });
-    expect(await verifier.recheck(alice.id, nowSeconds())).toBeNull();
+    expect(await verifier.recheck(alice, nowSeconds())).toBeNull();
   });
 
   it('compares iat with the sessions cut-off in whole seconds', async () => {
@@ -102,10 +110,33 @@ describe('AccessTokenVerifier', () => {
     // A cut-off later within the same second as iat: the token may have been issued after it.
     accounts.set(alice.id, { user: alice, sessionsValidAfter: iat * 1000 + 999 });
     expect(await verifier.verify(token)).toMatchObject({ ok: true });
-    expect(await verifier.recheck(alice.id, iat)).toEqual(alice);
+    expect(await verifier.recheck(alice, iat)).toEqual(alice);
     accounts.set(alice.id, { user: alice, sessionsValidAfter: (iat + 1) * 1000 });
     expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'unauthorized' });
-    expect(await verifier.recheck(alice.id, iat)).toBeNull();
+    expect(await verifier.recheck(alice, iat)).toBeNull();
+  });
+
+  it('accepts a token of a live session with its session id, and refuses it once the session ended', async () => {
+    const iat = nowSeconds();
+    const token = sign({ sub: alice.id, iat, sid: 'live-session' });
+    const withSession = { ...alice, sessionId: 'live-session' };
+    expect(await verifier.verify(token)).toEqual({
+      ok: true,
+      user: withSession,
+      issuedAt: iat,
+      expiresAt: iat + 300,
+    });
+    expect(await verifier.recheck(withSession, iat)).toEqual(withSession);
+    liveSessions.delete('live-session');
+    expect(await verifier.verify(token)).toEqual({ ok: false, reason: 'unauthorized' });
+    expect(await verifier.recheck(withSession, iat)).toBeNull();
+  });
+
+  it('refuses a token whose sid is not a string', async () => {
+    expect(await verifier.verify(sign({ sub: alice.id, sid: 42 }))).toEqual({
+      ok: false,
+      reason: 'unauthorized',
+    });
   });
 
   describe('authenticate (an Authorization header)', () => {

@@ -15,6 +15,7 @@ interface AccessTokenClaims {
   sub?: unknown;
   exp?: unknown;
   iat?: unknown;
+  sid?: unknown;
 }
 
 /** `Bearer <token>`, the scheme case-insensitive; words after the token are ignored. */
@@ -23,7 +24,7 @@ const BEARER = /(\S+)\s+(\S+)/;
 /**
  * The one place an access token is checked, for HTTP, websockets and GraphQL alike: the configured
  * algorithm, issuer and audience (JwtModule's verifyOptions), `exp` and `iat` required, the account
- * active and the token issued after the user's sessions cut-off. A deactivated or signed-out user
+ * active, the token issued after the user's sessions cut-off and its session (`sid`) not ended. A deactivated or signed-out user
  * loses access at once rather than when the token expires.
  */
 @Injectable()
@@ -57,21 +58,23 @@ export class AccessTokenVerifier {
       const expired = (error as Error | undefined)?.name === 'TokenExpiredError';
       return { ok: false, reason: expired ? 'token_expired' : 'unauthorized' };
     }
-    const { sub, exp, iat } = claims;
+    const { sub, exp, iat, sid } = claims;
     if (typeof sub !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') {
       return { ok: false, reason: 'unauthorized' };
     }
-    const user = await this.sessions.userForAccessToken(sub, iat);
+    if (sid !== undefined && typeof sid !== 'string') return { ok: false, reason: 'unauthorized' };
+    const user = await this.sessions.userForAccessToken(sub, iat, sid);
     if (!user) return { ok: false, reason: 'unauthorized' };
     return { ok: true, user, expiresAt: exp, issuedAt: iat };
   }
 
   /**
-   * Re-checks a user already accepted with a token issued at `issuedAt` (epoch seconds): null when
-   * the account is gone, deactivated or signed out everywhere since.
+   * Re-checks a user already accepted with a token issued at `issuedAt` (epoch seconds) for the
+   * session `sessionId` (its `sid`): null when the account is gone, deactivated, signed out
+   * everywhere since, or that session has ended.
    */
-  recheck(userId: string, issuedAt: number): Promise<AuthUser | null> {
-    return this.sessions.userForAccessToken(userId, issuedAt);
+  recheck(user: AuthUser, issuedAt: number): Promise<AuthUser | null> {
+    return this.sessions.userForAccessToken(user.id, issuedAt, user.sessionId);
   }
 }
 

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Public } from '../../common/auth/decorators';
@@ -14,11 +16,15 @@ import { ApiAuth, ApiProblems } from '../../common/swagger/api-problems.decorato
 import { UserDto } from '../users/dto/user.dto';
 import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { RefreshTokenInvalid } from './auth.exceptions';
-import { AuthService } from './auth.service';
+import { AuthService, isChallenge, type LoginResult } from './auth.service';
 import { RefreshCookie } from './refresh-cookie';
 import { LoginDto, RefreshDto, RegisterDto, TokensDto } from './dto/auth.dto';
+import { clientOf } from './sessions/client-info';
+import { TwoFactorChallengeDto } from './two-factor/two-factor.dto';
 
 const COOKIE_PATH = '/auth';
+
+const refs = (model: new () => object): { $ref: string } => ({ $ref: getSchemaPath(model) });
 
 @ApiTags('auth')
 @Controller('auth')
@@ -42,16 +48,26 @@ export class AuthController {
   @UseGuards(AuthThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in: access token in the body, refresh token in body and cookie' })
-  @ApiOkResponse({ type: TokensDto })
+  @ApiOperation({
+    summary: 'Sign in: access token in the body, refresh token in body and cookie',
+    description:
+      'With two-factor on, the answer is a `TwoFactorChallengeDto` instead (no tokens, no cookie): ' +
+      'send its `challenge` with a code to `POST /auth/2fa/verify`.',
+  })
+  @ApiExtraModels(TokensDto, TwoFactorChallengeDto)
+  @ApiOkResponse({
+    description: 'The tokens, or the two-factor challenge (`twoFactorRequired: true`)',
+    schema: { oneOf: [refs(TokensDto), refs(TwoFactorChallengeDto)] },
+  })
   @ApiProblems(400, 'invalid_credentials', 'email_not_verified', 415, 429)
   async login(
     @Body() body: LoginDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<TokensDto> {
-    const tokens = await this.auth.login(body.email, body.password);
-    this.cookie.set(res, COOKIE_PATH, tokens.refreshToken);
-    return tokens;
+  ): Promise<LoginResult> {
+    const result = await this.auth.login(body.email, body.password, clientOf(req));
+    if (!isChallenge(result)) this.cookie.set(res, COOKIE_PATH, result.refreshToken);
+    return result;
   }
 
   @Public()
@@ -73,7 +89,7 @@ export class AuthController {
     const presented = body.refreshToken ?? this.cookie.read(req);
     if (!presented) throw new RefreshTokenInvalid();
     try {
-      const tokens = await this.auth.refresh(presented);
+      const tokens = await this.auth.refresh(presented, clientOf(req));
       this.cookie.set(res, COOKIE_PATH, tokens.refreshToken);
       return tokens;
     } catch (error) {

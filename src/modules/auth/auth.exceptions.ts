@@ -37,3 +37,9 @@ export class RateLimited extends AppError {
     });
   }
 }
+
+export class SessionNotFound extends AppError {
+  constructor() {
+    super('session_not_found', 'You have no live session with this id.');
+  }
+}

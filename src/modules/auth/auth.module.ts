@@ -20,12 +20,32 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RolesGuard } from './roles.guard';
 import { SessionsService } from './sessions.service';
+import { SessionTokens } from './session-tokens';
+import { SessionRegistry } from './sessions/session-registry';
+import { SessionEntity } from './sessions/session.entity';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsResolver } from './sessions/sessions.resolver';
+import { RecoveryCodeEntity } from './two-factor/recovery-code.entity';
+import { SecretBox } from './two-factor/secret-box';
+import { TwoFactorChallengeEntity } from './two-factor/two-factor-challenge.entity';
+import { TwoFactorController } from './two-factor/two-factor.controller';
+import { TwoFactorEntity } from './two-factor/two-factor.entity';
+import { TwoFactorLogin } from './two-factor/two-factor-login.service';
+import { TwoFactorRepository } from './two-factor/two-factor.repository';
+import { TwoFactorService } from './two-factor/two-factor.service';
 
 @Module({
   imports: [
     UsersModule,
     OutboxModule,
-    TypeOrmModule.forFeature([RefreshTokenEntity]),
+    TypeOrmModule.forFeature([
+      RefreshTokenEntity,
+      SessionEntity,
+      TwoFactorEntity,
+      RecoveryCodeEntity,
+      TwoFactorChallengeEntity,
+    ]),
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => {
@@ -63,15 +83,23 @@ import { SessionsService } from './sessions.service';
       },
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionsController, TwoFactorController],
   providers: [
     AuthService,
     SessionsService,
     AccessTokenVerifier,
     RefreshTokensRepository,
+    SessionsRepository,
+    SessionRegistry,
+    SessionTokens,
+    SecretBox,
+    TwoFactorRepository,
+    TwoFactorService,
+    TwoFactorLogin,
     AuthThrottlerGuard,
     RefreshCookie,
     AuthResolver,
+    SessionsResolver,
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
   ],

@@ -8,11 +8,43 @@ import type { NewOutboxEvent } from '../outbox/outbox.event';
 import type { OutboxRepository } from '../outbox/outbox.repository';
 import type { SessionsCutOff } from '../users/sessions-cut-off';
 import { ActiveAccount, UsersService } from '../users/users.service';
-import { AuthService } from './auth.service';
+import { AuthService, isChallenge, type LoginResult } from './auth.service';
 import { TokensDto } from './dto/auth.dto';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionTokens } from './session-tokens';
 import { SessionsService } from './sessions.service';
+import type { SessionRegistry } from './sessions/session-registry';
+import type { TwoFactorLogin } from './two-factor/two-factor-login.service';
+
+/** Session rows kept in memory: which are live. */
+class FakeSessionRegistry {
+  readonly live = new Map<string, string>();
+  open(input: { id: string; userId: string }): Promise<void> {
+    this.live.set(input.id, input.userId);
+    return Promise.resolve();
+  }
+  touch(): Promise<void> {
+    return Promise.resolve();
+  }
+  endIn(_m: EntityManager, id: string): Promise<void> {
+    this.live.delete(id);
+    return Promise.resolve();
+  }
+  forget(): Promise<void> {
+    return Promise.resolve();
+  }
+  isLive(id: string, userId: string): Promise<boolean> {
+    return Promise.resolve(this.live.get(id) === userId);
+  }
+}
+
+const client = { ip: '203.0.113.7', userAgent: 'jest' };
+
+const tokensOf = (result: LoginResult): TokensDto => {
+  if (isChallenge(result)) throw new Error('unexpected two-factor challenge');
+  return result;
+};
 
 /** In-memory stand-in with the same conditional semantics as the SQL repository. */
 class FakeRefreshTokens implements Pick<RefreshTokensRepository, keyof RefreshTokensRepository> {
@@ -93,14 +125,25 @@ describe('AuthService and its sessions', () => {
           return Promise.resolve();
         },
       } as unknown as OutboxRepository,
+      new FakeSessionRegistry() as unknown as SessionRegistry,
       settings,
     );
-    service = new AuthService(users, sessions, jwt, settings);
+    const twoFactorOff = { challengeFor: () => Promise.resolve(null) } as unknown as TwoFactorLogin;
+    service = new AuthService(
+      users,
+      sessions,
+      new SessionTokens(sessions, jwt, settings),
+      twoFactorOff,
+      settings,
+    );
   });
 
-  const signIn = (): Promise<TokensDto> => service.login(alice.email, 'right-password');
+  const signIn = async (): Promise<TokensDto> =>
+    tokensOf(await service.login(alice.email, 'right-password', client));
   const refusedRefresh = (refreshToken: string): Promise<void> =>
-    expect(service.refresh(refreshToken)).rejects.toMatchObject({ code: 'refresh_token_invalid' });
+    expect(service.refresh(refreshToken, client)).rejects.toMatchObject({
+      code: 'refresh_token_invalid',
+    });
 
   it('login stores only a hash of the refresh token', async () => {
     const issued = await signIn();
@@ -111,17 +154,19 @@ describe('AuthService and its sessions', () => {
   });
 
   it('login refuses wrong credentials with invalid_credentials', async () => {
-    await expect(service.login(alice.email, 'wrong')).rejects.toMatchObject({
+    await expect(service.login(alice.email, 'wrong', client)).rejects.toMatchObject({
       code: 'invalid_credentials',
     });
-    await expect(service.login('nobody@example.test', 'right-password')).rejects.toMatchObject({
+    await expect(
+      service.login('nobody@example.test', 'right-password', client),
+    ).rejects.toMatchObject({
       code: 'invalid_credentials',
     });
   });
 
   it('refresh rotates within the same family and marks the old token used', async () => {
     const first = await signIn();
-    const second = await service.refresh(first.refreshToken);
+    const second = await service.refresh(first.refreshToken, client);
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(tokens.rows).toHaveLength(2);
     expect(new Set(tokens.rows.map((r) => r.familyId)).size).toBe(1);
@@ -130,7 +175,7 @@ describe('AuthService and its sessions', () => {
 
   it('reuse of a used token revokes every token of the family', async () => {
     const first = await signIn();
-    const second = await service.refresh(first.refreshToken);
+    const second = await service.refresh(first.refreshToken, client);
     await refusedRefresh(first.refreshToken);
     expect(tokens.rows.every((r) => r.revokedAt instanceof Date)).toBe(true);
     await refusedRefresh(second.refreshToken);
@@ -164,7 +209,7 @@ describe('AuthService and its sessions', () => {
     const b = await signIn();
     await service.logout(a.refreshToken);
     await refusedRefresh(a.refreshToken);
-    const b2 = await service.refresh(b.refreshToken);
+    const b2 = await service.refresh(b.refreshToken, client);
     await service.logoutAll(alice);
     await refusedRefresh(b2.refreshToken);
     const [familyA, familyB] = [tokens.rows[0]?.familyId, tokens.rows[1]?.familyId];

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import { AuthUser } from '../../common/auth/role';
 import type { AppConfig } from '../../config/configuration';
 import { UserDto } from '../users/dto/user.dto';
@@ -8,24 +7,31 @@ import { UsersService } from '../users/users.service';
 import { InvalidCredentials } from './auth.exceptions';
 import { EmailNotVerified } from './email-not-verified.exception';
 import { RegisterDto, TokensDto } from './dto/auth.dto';
+import { SessionTokens } from './session-tokens';
 import { SessionsService } from './sessions.service';
+import type { ClientInfo } from './sessions/client-info';
+import type { TwoFactorChallengeDto } from './two-factor/two-factor.dto';
+import { TwoFactorLogin } from './two-factor/two-factor-login.service';
+
+/** What login answers: the tokens, or (two-factor on) the challenge to verify first. */
+export type LoginResult = TokensDto | TwoFactorChallengeDto;
+
+export const isChallenge = (result: LoginResult): result is TwoFactorChallengeDto =>
+  'twoFactorRequired' in result;
 
 /** Sign-up, sign-in and the token pair a client holds; sessions themselves are SessionsService's. */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
-  private readonly accessTtlSeconds: number;
-  private readonly refreshTtlSeconds: number;
   private readonly requireVerifiedEmail: boolean;
 
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
-    private readonly jwtService: JwtService,
+    private readonly tokens: SessionTokens,
+    private readonly twoFactor: TwoFactorLogin,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
-    this.accessTtlSeconds = config.get('jwt', { infer: true }).accessTtlSeconds;
-    this.refreshTtlSeconds = config.get('auth', { infer: true }).refreshTtlSeconds;
     this.requireVerifiedEmail = config.get('accounts', { infer: true }).requireVerifiedEmail;
   }
 
@@ -34,7 +40,7 @@ export class AuthService {
     return this.users.create({ ...input, role: 'user' });
   }
 
-  async login(email: string, password: string): Promise<TokensDto> {
+  async login(email: string, password: string, client: ClientInfo): Promise<LoginResult> {
     const user = await this.users.verifyCredentials(email, password);
     if (!user) {
       this.logger.warn({ event: 'auth.login.failed' });
@@ -44,13 +50,17 @@ export class AuthService {
     if (this.requireVerifiedEmail && !(await this.users.getById(user.id)).emailVerified) {
       throw new EmailNotVerified();
     }
+    const challenge = await this.twoFactor.challengeFor(user);
+    if (challenge) {
+      this.logger.log({ event: 'auth.login.challenged', userId: user.id });
+      return challenge;
+    }
     this.logger.log({ event: 'auth.login', userId: user.id });
-    return this.tokens(user, await this.sessions.start(user.id));
+    return this.tokens.open(user, client);
   }
 
-  async refresh(presented: string): Promise<TokensDto> {
-    const rotated = await this.sessions.rotate(presented);
-    return this.tokens(rotated.user, rotated.refreshToken);
+  refresh(presented: string, client: ClientInfo): Promise<TokensDto> {
+    return this.tokens.rotate(presented, client);
   }
 
   /** Ends the session of the refresh token, if one is presented. */
@@ -61,16 +71,5 @@ export class AuthService {
   async logoutAll(user: AuthUser): Promise<void> {
     await this.sessions.endAll(user.id);
     this.logger.log({ event: 'auth.logout_all', userId: user.id });
-  }
-
-  private async tokens(user: AuthUser, refreshToken: string): Promise<TokensDto> {
-    const accessToken = await this.jwtService.signAsync({ sub: user.id, role: user.role });
-    return {
-      accessToken,
-      tokenType: 'Bearer',
-      expiresIn: this.accessTtlSeconds,
-      refreshToken,
-      refreshExpiresIn: this.refreshTtlSeconds,
-    };
   }
 }

@@ -1,14 +1,6 @@
-import { Logger } from '@nestjs/common';
-import {
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  KeyObject,
-  randomBytes,
-} from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import type { AppConfig, JwtAlgorithm } from '../../config/configuration';
+import { dataDirSecret } from './data-dir-secret';
 
 /**
  * Keys as KeyObjects, parsed once at boot: handed a string, jsonwebtoken first tries to parse it as
@@ -42,18 +34,6 @@ export function resolveJwtKeys(config: Pick<AppConfig, 'jwt' | 'dataDir'>): JwtK
   }
   if (jwt.secret) return { algorithm: 'HS256', ...secretKeys(jwt.secret) };
 
-  const file = join(config.dataDir, 'jwt-secret');
-  if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
-    try {
-      writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
-      new Logger('JwtKeys').warn({ event: 'jwt.secret.generated', file });
-    } catch (error) {
-      // Another process created it between our check and our write: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < 32) throw new Error(`${file} holds a secret shorter than 32 characters`);
+  const secret = dataDirSecret(config.dataDir, 'jwt-secret');
   return { algorithm: 'HS256', ...secretKeys(secret) };
 }

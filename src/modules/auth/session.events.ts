@@ -7,6 +7,7 @@ import type { DomainEvent } from '../outbox/domain-event-map';
  */
 export const SESSION_END_REASONS = [
   'logout',
+  'session-deleted',
   'logout-all',
   'reuse-detected',
   'password-changed',

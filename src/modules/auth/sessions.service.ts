@@ -8,10 +8,13 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import type { AccountSessionsEndReason, SessionsCutOff } from '../users/sessions-cut-off';
 import { UsersService } from '../users/users.service';
-import { RefreshTokenInvalid } from './auth.exceptions';
+import { RefreshTokenInvalid, SessionNotFound } from './auth.exceptions';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import type { SessionEndReason, SessionRevokedPayload } from './session.events';
+import type { ClientInfo } from './sessions/client-info';
+import type { SessionDto } from './sessions/session.dto';
+import { SessionRegistry } from './sessions/session-registry';
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
@@ -26,6 +29,13 @@ interface IssueTime {
 /** A rotated session: who it belongs to and the refresh token that replaces the presented one. */
 export interface RotatedSession {
   user: AuthUser;
+  sessionId: string;
+  refreshToken: string;
+}
+
+/** A session just opened or refreshed: its id (the family, the access token's `sid`) and token. */
+export interface IssuedSession {
+  sessionId: string;
   refreshToken: string;
 }
 
@@ -44,6 +54,7 @@ export class SessionsService implements SessionsCutOff {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly tx: TransactionRunner,
     private readonly outbox: OutboxRepository,
+    private readonly registry: SessionRegistry,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.refreshTtlMs = config.get('auth', { infer: true }).refreshTtlSeconds * 1000;
@@ -51,15 +62,17 @@ export class SessionsService implements SessionsCutOff {
   }
 
   /** Opens a session for a user who just proved who they are; returns its first refresh token. */
-  start(userId: string): Promise<string> {
-    return this.issue(userId, randomUUID());
+  async start(userId: string, client: ClientInfo): Promise<IssuedSession> {
+    const sessionId = randomUUID();
+    await this.registry.open({ id: sessionId, userId, at: new Date(), client });
+    return { sessionId, refreshToken: await this.issue(userId, sessionId) };
   }
 
   /**
    * Rotates a refresh token. A token that was already used or revoked is a sign of theft: the whole
    * family (every token descended from that sign-in) is revoked and the caller must sign in again.
    */
-  async rotate(presented: string): Promise<RotatedSession> {
+  async rotate(presented: string, client: ClientInfo): Promise<RotatedSession> {
     const token = await this.refreshTokens.findByHash(sha256(presented));
     const now = new Date();
     if (!token) throw new RefreshTokenInvalid();
@@ -84,13 +97,33 @@ export class SessionsService implements SessionsCutOff {
       await this.endFamily(token, 'reuse-detected', now);
       throw new RefreshTokenInvalid();
     }
-    return { user, refreshToken: await this.issue(user.id, token.familyId) };
+    await this.registry.touch(token.familyId, now, client);
+    return {
+      user,
+      sessionId: token.familyId,
+      refreshToken: await this.issue(user.id, token.familyId),
+    };
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
   async end(presented: string): Promise<void> {
     const token = await this.refreshTokens.findByHash(sha256(presented));
     if (token) await this.endFamily(token, 'logout', new Date());
+  }
+
+  /** The user's live sessions, newest first, `currentId` marked. */
+  list(userId: string, currentId: string | undefined): Promise<SessionDto[]> {
+    return this.registry.list({ userId, currentId, idleMs: this.refreshTtlMs });
+  }
+
+  /**
+   * Ends one of the user's own sessions: its refresh tokens are revoked and its access tokens
+   * refused from now on. Someone else's session, an ended one or an unknown id: session_not_found.
+   */
+  async endOwn(userId: string, sessionId: string): Promise<void> {
+    const session = await this.registry.findLiveOf(userId, sessionId);
+    if (!session) throw new SessionNotFound();
+    await this.endFamily({ familyId: session.id, userId }, 'session-deleted', new Date());
   }
 
   /**
@@ -117,10 +150,19 @@ export class SessionsService implements SessionsCutOff {
    * The user an access token speaks for, given its subject and `iat` (epoch seconds): null when the
    * account is gone or deactivated, or its sessions were ended after the token was issued.
    */
-  userForAccessToken(userId: string, issuedAt: number): Promise<AuthUser | null> {
+  async userForAccessToken(
+    userId: string,
+    issuedAt: number,
+    sessionId?: string,
+  ): Promise<AuthUser | null> {
     // iat has one-second resolution: compare whole seconds, so a token issued just after the
     // cut-off, within the same second, is not refused.
-    return this.liveUser(userId, { atMs: issuedAt * SECOND_MS, inMs: SECOND_MS });
+    const user = await this.liveUser(userId, { atMs: issuedAt * SECOND_MS, inMs: SECOND_MS });
+    // Tokens issued before they carried `sid` are checked against the cut-off only (they expire
+    // within JWT_ACCESS_TTL of the upgrade).
+    if (!user || sessionId === undefined) return user;
+    if (!(await this.registry.isLive(sessionId, userId))) return null;
+    return { ...user, sessionId };
   }
 
   /**
@@ -135,17 +177,27 @@ export class SessionsService implements SessionsCutOff {
     return account.user;
   }
 
-  private endFamily(token: RefreshTokenEntity, reason: SessionEndReason, at: Date): Promise<void> {
-    return this.tx.run((m) => this.revokeFamilyIn(m, token, reason, at));
+  private async endFamily(
+    family: { familyId: string; userId: string },
+    reason: SessionEndReason,
+    at: Date,
+  ): Promise<void> {
+    await this.tx.run((m) => this.revokeFamilyIn(m, family, reason, at));
+    await this.registry.forget(family.familyId);
   }
 
-  /** Revokes what is left of a family and, if anything was, records its session.revoked event. */
+  /**
+   * Ends the family's session and revokes what is left of its tokens and, if anything was, records
+   * its session.revoked event. Within endAllIn the cached session state is not dropped (the
+   * caller's transaction commits later), but the cut-off it moves refuses the same tokens.
+   */
   private async revokeFamilyIn(
     m: EntityManager,
     family: { familyId: string; userId: string },
     reason: SessionEndReason,
     at: Date,
   ): Promise<void> {
+    await this.registry.endIn(m, family.familyId, at);
     if ((await this.refreshTokens.revokeFamily(m, family.familyId, at)) === 0) return;
     const version = await this.refreshTokens.countRevoked(m, family.familyId);
     const payload: SessionRevokedPayload = {

@@ -5,6 +5,8 @@ import type { AuthUser } from '../../common/auth/role';
 import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
 import { AccessTokenVerifier } from '../auth/access-token-verifier';
+import { rooms, SESSION_ENDED_EVENT } from '../realtime/realtime.contract';
+import { RoomBus } from '../realtime/room-bus';
 
 /** Close codes a graphql-ws client sees when its token is refused, runs out or is revoked. */
 export const WS_CLOSE = { tokenInvalid: 4401, tokenExpired: 4403 } as const;
@@ -22,7 +24,8 @@ interface Connection {
  * connection_init token checked once (closed with 4401 token_invalid or 4403 token_expired), the
  * socket closed with 4403 token_expired when the token runs out, and a periodic re-check
  * (REALTIME_SESSION_CHECK_MS) that closes with 4401 the connections of a user who was deactivated,
- * signed out everywhere or whose role changed (their subscriptions' rooms depend on it).
+ * signed out everywhere or whose role changed (their subscriptions' rooms depend on it). A session
+ * that ends closes its connections at once with 4401 (SessionRealtimeHandler, over the RoomBus).
  */
 @Injectable()
 export class GraphqlWsSessions implements OnModuleDestroy {
@@ -34,15 +37,32 @@ export class GraphqlWsSessions implements OnModuleDestroy {
     failureLevel: 'warn',
   });
 
+  private readonly stopListening: () => void;
+
   constructor(
     private readonly verifier: AccessTokenVerifier,
+    bus: RoomBus,
     @Inject(ConfigService) config: ConfigService<AppConfig, true>,
   ) {
     this.check.start(config.get('realtime', { infer: true }).sessionCheckMs);
+    // A session ended (on any process): its connections close now, not at the next check.
+    this.stopListening = bus.listen((message) => {
+      if (message.event === SESSION_ENDED_EVENT) this.closeSessions(message.rooms);
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopListening();
     await this.check.stop();
+  }
+
+  private closeSessions(sessionRooms: string[]): void {
+    for (const connection of [...this.connections]) {
+      const sessionId = connection.user.sessionId;
+      if (sessionId && sessionRooms.includes(rooms.session(sessionId))) {
+        connection.socket.close(WS_CLOSE.tokenInvalid, 'token_invalid');
+      }
+    }
   }
 
   /** Accepts the connection (true) or closes it with the reason (false). */
@@ -70,7 +90,7 @@ export class GraphqlWsSessions implements OnModuleDestroy {
 
   private async checkAll(): Promise<void> {
     for (const connection of [...this.connections]) {
-      const user = await this.verifier.recheck(connection.user.id, connection.issuedAt);
+      const user = await this.verifier.recheck(connection.user, connection.issuedAt);
       if (!user || user.role !== connection.user.role) {
         connection.socket.close(WS_CLOSE.tokenInvalid, 'token_invalid');
       }

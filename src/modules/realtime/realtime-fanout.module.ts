@@ -3,6 +3,7 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { ItemRealtimeHandler } from './item-realtime.handler';
 import { RealtimeFanout } from './realtime-fanout';
 import { RealtimeServer } from './realtime-server';
+import { SessionRealtimeHandler } from './session-realtime.handler';
 
 /**
  * Outbox item events to socket.io rooms, without the gateway: the API imports it through
@@ -11,7 +12,7 @@ import { RealtimeServer } from './realtime-server';
  */
 @Module({
   imports: [OutboxModule],
-  providers: [RealtimeServer, RealtimeFanout, ItemRealtimeHandler],
+  providers: [RealtimeServer, RealtimeFanout, ItemRealtimeHandler, SessionRealtimeHandler],
   exports: [RealtimeServer],
 })
 export class RealtimeFanoutModule {}

@@ -4,7 +4,7 @@ import type { AuthUser } from '../../common/auth/role';
 import { PeriodicTask } from '../../common/scheduling/periodic-task';
 import type { AppConfig } from '../../config/configuration';
 import { AccessTokenVerifier } from '../auth/access-token-verifier';
-import { rooms, SERVER_EVENTS } from './realtime.contract';
+import { type AuthRevokedMessage, rooms, SERVER_EVENTS } from './realtime.contract';
 import { RealtimeServer } from './realtime-server';
 import type { RealtimeSocket } from './realtime-socket';
 
@@ -83,6 +83,10 @@ export class RealtimeSessions implements OnModuleDestroy {
 
   private syncRooms(socket: RealtimeSocket, user: AuthUser): void {
     void socket.join(rooms.user(user.id));
+    // The session room lets SessionRealtimeHandler disconnect this socket when its session ends.
+    const previous = (socket.data.user as AuthUser | undefined)?.sessionId;
+    if (previous && previous !== user.sessionId) void socket.leave(rooms.session(previous));
+    if (user.sessionId) void socket.join(rooms.session(user.sessionId));
     if (user.role === 'admin') void socket.join(rooms.admins);
     else void socket.leave(rooms.admins);
     socket.data.user = user;
@@ -99,11 +103,12 @@ export class RealtimeSessions implements OnModuleDestroy {
       list.push(socket);
       byUser.set(socket.data.user.id, list);
     }
-    for (const [userId, sockets] of byUser) {
+    for (const sockets of byUser.values()) {
       for (const socket of sockets) {
-        const user = await this.verifier.recheck(userId, socket.data.issuedAt);
+        const user = await this.verifier.recheck(socket.data.user, socket.data.issuedAt);
         if (!user) {
-          socket.emit(SERVER_EVENTS.authRevoked, { reason: 'unauthorized' });
+          const revoked: AuthRevokedMessage = { reason: 'unauthorized' };
+          socket.emit(SERVER_EVENTS.authRevoked, revoked);
           socket.disconnect(true);
         } else if (user.role !== socket.data.user.role) {
           this.syncRooms(socket, user);

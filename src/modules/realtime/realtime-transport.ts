@@ -4,6 +4,8 @@ import type { Server } from 'socket.io';
 export interface RealtimeBroadcast {
   except(rooms: string | string[]): RealtimeBroadcast;
   emit(event: string, message: unknown): unknown;
+  /** Disconnects the addressed sockets, on every process (socket.io's adapter / emitter). */
+  disconnectSockets(close?: boolean): void;
 }
 
 /** What fan-out emits through: socket.io's namespace (API) or the Redis emitter (worker). */

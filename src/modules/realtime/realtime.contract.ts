@@ -75,6 +75,16 @@ export type { ItemEventType };
 export const rooms = {
   user: (id: string): string => `user:${id}`,
   item: (id: string): string => `item:${id}`,
+  /** Every socket authenticated with a token of this session (sign-in), to end them together. */
+  session: (id: string): string => `session:${id}`,
   admins: 'admins',
   feed: 'feed',
 } as const;
+
+/** The RoomBus message telling GraphQL subscriptions that a session ended. */
+export const SESSION_ENDED_EVENT = 'session.ended';
+
+/** `auth:revoked` payload: an account-wide check failed, or this socket's own session ended. */
+export interface AuthRevokedMessage {
+  reason: 'unauthorized' | 'session_ended';
+}

@@ -7,9 +7,11 @@ import { UserModel } from '../../users/graphql/user.model';
 import type { UserDto } from '../../users/dto/user.dto';
 import { AuthThrottlerGuard } from '../auth-throttler.guard';
 import { RefreshTokenInvalid } from '../auth.exceptions';
-import { AuthService } from '../auth.service';
+import { AuthService, isChallenge } from '../auth.service';
 import type { TokensDto } from '../dto/auth.dto';
 import { RefreshCookie } from '../refresh-cookie';
+import { clientOf } from '../sessions/client-info';
+import { TwoFactorRequired } from '../two-factor/two-factor.exceptions';
 import { LoginInput } from './login.input';
 import { RefreshInput } from './refresh.input';
 import { RegisterInput } from './register.input';
@@ -38,14 +40,19 @@ export class AuthResolver {
 
   @Public()
   @UseGuards(AuthThrottlerGuard)
-  @Mutation(() => TokensModel, { description: 'Sign in; also sets the refresh cookie.' })
+  @Mutation(() => TokensModel, {
+    description:
+      'Sign in; also sets the refresh cookie. Accounts with two-factor on are refused with two_factor_required: they sign in over REST (POST /auth/login, POST /auth/2fa/verify).',
+  })
   async login(
     @Args('input') input: LoginInput,
     @Context() ctx: GraphqlContext,
   ): Promise<TokensDto> {
-    const tokens = await this.auth.login(input.email, input.password);
-    this.cookie.set(ctx.res, COOKIE_PATH, tokens.refreshToken);
-    return tokens;
+    const result = await this.auth.login(input.email, input.password, clientOf(ctx.req));
+    // Two-factor sign-in is REST only (docs/auth.md): the challenge it returned expires unused.
+    if (isChallenge(result)) throw new TwoFactorRequired();
+    this.cookie.set(ctx.res, COOKIE_PATH, result.refreshToken);
+    return result;
   }
 
   @Public()
@@ -59,7 +66,7 @@ export class AuthResolver {
     const presented = input?.refreshToken ?? this.cookie.read(ctx.req);
     if (!presented) throw new RefreshTokenInvalid();
     try {
-      const tokens = await this.auth.refresh(presented);
+      const tokens = await this.auth.refresh(presented, clientOf(ctx.req));
       this.cookie.set(ctx.res, COOKIE_PATH, tokens.refreshToken);
       return tokens;
     } catch (error) {
