@@ -12,6 +12,7 @@ import { chain } from './common/http/chain';
 import { formBodyMiddleware } from './common/http/form-body.middleware';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { reserveMount } from './common/http/reserved-mount';
 import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
 import { buildAsyncApiDocument } from './modules/events/asyncapi.document';
 import { HttpMetrics } from './modules/metrics/http-metrics';
@@ -90,11 +91,14 @@ export function configureApp(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.path.startsWith('/account/') ? form : json)(req, res, next),
   );
+  // Apollo's handler, created later by the GraphQL module, takes this place: after the body
+  // middleware, before the REST routes Nest registers at init, which /graphql would walk past.
+  const server: Express = app.getHttpAdapter().getInstance();
+  reserveMount(server, '/graphql');
   app.useGlobalPipes(createValidationPipe());
 
   // The messages' contract (RabbitMQ and socket.io), beside the HTTP one; before Swagger's /docs.
   const asyncApi = buildAsyncApiDocument(config.get('rabbitmq', { infer: true })?.exchange);
-  const server: Express = app.getHttpAdapter().getInstance();
   server.get('/docs/asyncapi.json', (_req: Request, res: Response) => {
     res.json(asyncApi);
   });
