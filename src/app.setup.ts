@@ -83,8 +83,9 @@ export function configureApp(app: NestExpressApplication): void {
     });
   }
   // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
-  // Cookie header of every other request produced nothing.
-  app.use(['/auth', '/graphql'], cookieParser());
+  // Cookie header of every other request produced nothing. /graphql parses it only in the few
+  // resolvers that read it (RefreshCookie.read), not on every query.
+  app.use('/auth', cookieParser());
   // The pages mailed links open post plain HTML forms; every other route takes JSON only.
   const json = jsonBodyMiddleware(http.bodyLimit);
   const form = formBodyMiddleware(http.bodyLimit);
