@@ -9,10 +9,10 @@ export type HttpContextFn<C extends BaseContext> = (source: {
 
 /** `?a=b` of a request URL (without any `#fragment`), or '' (what `url.parse(url).search ?? ''` gives). */
 export function searchOf(url: string): string {
+  const hash = url.indexOf('#');
+  const end = hash === -1 ? url.length : hash;
   const query = url.indexOf('?');
-  if (query === -1) return '';
-  const hash = url.indexOf('#', query);
-  return hash === -1 ? url.slice(query) : url.slice(query, hash);
+  return query === -1 || query > end ? '' : url.slice(query, end);
 }
 
 /**
