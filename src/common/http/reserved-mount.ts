@@ -14,9 +14,14 @@ export function reserveMount(app: Express, path: string): void {
   const paths = reserved.get(app) ?? new Map<string, { handler: RequestHandler | null }>();
   paths.set(path, slot);
   reserved.set(app, paths);
-  app.use(path, (req: Request, res: Response, next: NextFunction) =>
-    slot.handler ? slot.handler(req, res, next) : next(),
-  );
+  app.use(path, function reservedMount(req: Request, res: Response, next: NextFunction) {
+    return slot.handler ? slot.handler(req, res, next) : next();
+  });
+}
+
+/** The handler filled into `path`'s reserved place, or null (none reserved, or not filled yet). */
+export function reservedHandler(app: Express, path: string): RequestHandler | null {
+  return reserved.get(app)?.get(path)?.handler ?? null;
 }
 
 /**
