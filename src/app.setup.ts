@@ -12,6 +12,7 @@ import { chain } from './common/http/chain';
 import { formBodyMiddleware } from './common/http/form-body.middleware';
 import { jsonBodyMiddleware } from './common/http/json-body.middleware';
 import { requestIdMiddleware } from './common/http/request-id.middleware';
+import { reserveMount } from './common/http/reserved-mount';
 import { helmetHeaders, staticHeadersMiddleware } from './common/http/security-headers';
 import { buildAsyncApiDocument } from './modules/events/asyncapi.document';
 import { HttpMetrics } from './modules/metrics/http-metrics';
@@ -82,19 +83,23 @@ export function configureApp(app: NestExpressApplication): void {
     });
   }
   // Only /auth and /graphql read a cookie (the refresh token, scoped to each of them): parsing the
-  // Cookie header of every other request produced nothing.
-  app.use(['/auth', '/graphql'], cookieParser());
+  // Cookie header of every other request produced nothing. /graphql parses it only in the few
+  // resolvers that read it (RefreshCookie.read), not on every query.
+  app.use('/auth', cookieParser());
   // The pages mailed links open post plain HTML forms; every other route takes JSON only.
   const json = jsonBodyMiddleware(http.bodyLimit);
   const form = formBodyMiddleware(http.bodyLimit);
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.path.startsWith('/account/') ? form : json)(req, res, next),
   );
+  // Apollo's handler, created later by the GraphQL module, takes this place: after the body
+  // middleware, before the REST routes Nest registers at init, which /graphql would walk past.
+  const server: Express = app.getHttpAdapter().getInstance();
+  reserveMount(server, '/graphql');
   app.useGlobalPipes(createValidationPipe());
 
   // The messages' contract (RabbitMQ and socket.io), beside the HTTP one; before Swagger's /docs.
   const asyncApi = buildAsyncApiDocument(config.get('rabbitmq', { infer: true })?.exchange);
-  const server: Express = app.getHttpAdapter().getInstance();
   server.get('/docs/asyncapi.json', (_req: Request, res: Response) => {
     res.json(asyncApi);
   });

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HeapInspector } from './inspector-heap';
 import { isRecord } from './http';
 
@@ -219,6 +221,12 @@ export async function profileLayers<T extends { requests: number }>(
     const stopped = await session.call('Profiler.stop');
     const profile = isRecord(stopped) ? stopped.profile : undefined;
     if (!isRecord(profile)) throw new Error('Profiler.stop returned no profile');
+    // BENCH_PROFILE_DIR: the raw profile too, for a look by function (Chrome DevTools, or a script).
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     return { result, profile: summarise(profile, result.requests) };
   } finally {
     session.close();

@@ -126,7 +126,8 @@ export async function startKeelWorker(options: KeelOptions): Promise<ManagedChil
 export async function startKeel(options: KeelOptions): Promise<KeelProcess> {
   const { infra, settings } = options;
   const port = await freePort();
-  const execArgv: string[] = [];
+  // BENCH_NODE_FLAGS: V8/Node flags to try on Keel (e.g. "--max-semi-space-size=16"), space-separated.
+  const execArgv: string[] = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   if (settings.cpuProfileDir) {
     mkdirSync(settings.cpuProfileDir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`);

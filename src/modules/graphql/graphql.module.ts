@@ -3,7 +3,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -14,6 +14,7 @@ import { formatGraphqlError } from './graphql-errors';
 import { graphqlLimits } from './graphql-limits';
 import { requestErrorsPlugin } from './graphql-request-plugin';
 import { graphqlWsOptions, wsContextOf } from './graphql-ws';
+import { KeelApolloDriver } from './keel-apollo.driver';
 import { GraphqlWsSessions } from './graphql-ws-sessions';
 import { GraphqlWsSessionsModule } from './graphql-ws-sessions.module';
 
@@ -25,7 +26,7 @@ import { GraphqlWsSessionsModule } from './graphql-ws-sessions.module';
 @Module({
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
-      driver: ApolloDriver,
+      driver: KeelApolloDriver,
       imports: [GraphqlWsSessionsModule],
       inject: [ConfigService, GraphqlWsSessions],
       useFactory: (
