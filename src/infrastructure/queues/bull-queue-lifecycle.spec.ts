@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Queue } from 'bull';
-import { addWithin, closeWithin, waitForClients } from './bull-queue-lifecycle';
+import { addWithin, closeWithin, jobCounts, waitForClients } from './bull-queue-lifecycle';
 
 class FakeClient extends EventEmitter {
   constructor(public status: string) {
@@ -65,5 +65,17 @@ describe('bull queue lifecycle', () => {
     await jest.advanceTimersByTimeAsync(1000);
     await bounded;
     expect(done).toBe(false);
+  });
+
+  it('jobCounts reports the five states both profiles share', async () => {
+    const counts = { waiting: 1, active: 2, completed: 3, failed: 4, delayed: 5, paused: 6 };
+    const queue = { getJobCounts: () => Promise.resolve(counts) } as unknown as Queue;
+    await expect(jobCounts(queue)).resolves.toEqual({
+      waiting: 1,
+      active: 2,
+      completed: 3,
+      failed: 4,
+      delayed: 5,
+    });
   });
 });

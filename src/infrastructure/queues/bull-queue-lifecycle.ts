@@ -1,4 +1,5 @@
 import type { Queue } from 'bull';
+import type { JobCounts } from './in-process-jobs';
 
 /**
  * Waits (at most `ms` per client) for the queue's Redis clients to be ready: Bull throws when a
@@ -58,4 +59,16 @@ export async function addWithin<R>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The queue's job counts, in the states both profiles report (Bull's `paused` left out). */
+export async function jobCounts(queue: Queue): Promise<JobCounts> {
+  const c = await queue.getJobCounts();
+  return {
+    waiting: c.waiting,
+    active: c.active,
+    completed: c.completed,
+    failed: c.failed,
+    delayed: c.delayed,
+  };
 }

@@ -78,16 +78,23 @@ describe('InProcessJobs', () => {
   it('puts failed jobs back with fresh attempts on retryFailed', async () => {
     let fail = true;
     const run = jest.fn(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve()));
-    const jobs = jobsWith({ attempts: 1, run });
+    const jobs = jobsWith({ attempts: 2, backoffMs: 10, run });
     jobs.start();
     jobs.add([{ id: 'a', data: { n: 1 } }]);
     await settle();
-    expect(jobs.counts()).toMatchObject({ failed: 1 });
-    fail = false;
-    expect(jobs.retryFailed()).toBe(1);
+    await jest.advanceTimersByTimeAsync(10);
     await settle();
     expect(run).toHaveBeenCalledTimes(2);
-    expect(jobs.counts()).toMatchObject({ failed: 0, completed: 1 });
+    expect(jobs.counts()).toMatchObject({ failed: 1 });
+    expect(jobs.retryFailed()).toBe(1);
+    await settle();
+    // Fresh attempts: the first failure after the retry is retried again, not final.
+    expect(jobs.counts()).toMatchObject({ failed: 0, delayed: 1 });
+    fail = false;
+    await jest.advanceTimersByTimeAsync(10);
+    await settle();
+    expect(run).toHaveBeenCalledTimes(4);
+    expect(jobs.counts()).toMatchObject({ failed: 0, delayed: 0, completed: 1 });
     expect(jobs.retryFailed()).toBe(0);
     jobs.stop();
   });

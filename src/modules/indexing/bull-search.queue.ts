@@ -5,6 +5,7 @@ import type { Job, JobOptions, Queue } from 'bull';
 import {
   addWithin,
   closeWithin,
+  jobCounts,
   waitForClients,
 } from '../../infrastructure/queues/bull-queue-lifecycle';
 import { KEEP_COMPLETED, QueueName, searchJobId, SearchJobName } from './search-index.job';
@@ -100,15 +101,8 @@ export class BullSearchQueue
     );
   }
 
-  async counts(): Promise<QueueCounts> {
-    const c = await this.queue.getJobCounts();
-    return {
-      waiting: c.waiting,
-      active: c.active,
-      completed: c.completed,
-      failed: c.failed,
-      delayed: c.delayed,
-    };
+  counts(): Promise<QueueCounts> {
+    return jobCounts(this.queue);
   }
 
   async retryFailed(): Promise<number> {

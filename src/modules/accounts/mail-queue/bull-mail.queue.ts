@@ -7,6 +7,7 @@ import type { AppConfig } from '../../../config/configuration';
 import {
   addWithin,
   closeWithin,
+  jobCounts,
   waitForClients,
 } from '../../../infrastructure/queues/bull-queue-lifecycle';
 import { AccountMailProcessor } from './account-mail.processor';
@@ -85,14 +86,7 @@ export class BullMailQueue
     );
   }
 
-  async counts(): Promise<MailQueueCounts> {
-    const c = await this.queue.getJobCounts();
-    return {
-      waiting: c.waiting,
-      active: c.active,
-      completed: c.completed,
-      failed: c.failed,
-      delayed: c.delayed,
-    };
+  counts(): Promise<MailQueueCounts> {
+    return jobCounts(this.queue);
   }
 }
