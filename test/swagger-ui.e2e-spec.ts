@@ -1,8 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { UserInput, buildUserInput } from './factories/user.factory';
 import { login } from './helpers/auth';
+import {
+  describeBrowser,
+  launchChromium,
+  openPage,
+  requireChromium,
+  TEST_TIMEOUT_MS,
+  UI_TIMEOUT_MS,
+} from './helpers/chromium';
 import { startApp, TestApp } from './helpers/test-app';
 
 /**
@@ -11,28 +19,10 @@ import { startApp, TestApp } from './helpers/test-app';
  * read what the UI shows. The browser does not care which database is behind the API, so this runs
  * on the embedded profile only. In CI a missing Chromium fails the run; elsewhere it skips.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-];
 const SCREENSHOTS = join(__dirname, '..', 'test-output', 'swagger-ui');
-// Two slow shared cores: Swagger UI's bundle parses slowly, so every wait is generous.
-const UI_TIMEOUT_MS = 30_000;
-const TEST_TIMEOUT_MS = 120_000;
 const VIEWPORT = { width: 1280, height: 1000 };
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const haveChromium = existsSync(CHROMIUM);
-const onThisProfile = process.env.KEEL_TEST_PROFILE === 'sqlite';
-if (onThisProfile && !haveChromium && !inCi) {
-  process.stderr.write(
-    `swagger-ui.e2e-spec: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)\n`,
-  );
-}
-const describeBrowser = onThisProfile && (haveChromium || inCi) ? describe : describe.skip;
+const describeBrowserSpec = describeBrowser('swagger-ui.e2e-spec');
 
 /** One operation block of Swagger UI, e.g. `#operations-users-UsersController_me`. */
 function operation(page: Page, tag: string, operationId: string): Locator {
@@ -94,7 +84,7 @@ async function screenshotDownTo(
   await page.screenshot({ path: join(SCREENSHOTS, file) });
 }
 
-describeBrowser('Swagger UI in Chromium', () => {
+describeBrowserSpec('Swagger UI in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
@@ -103,21 +93,13 @@ describeBrowser('Swagger UI in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: the browser test cannot be skipped in CI (apt-get install chromium)`,
-      );
-    }
+    requireChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startApp();
     user = buildUserInput();
     await t.http().post('/auth/register').send(user).expect(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: VIEWPORT });
-    page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    browser = await launchChromium();
+    page = await openPage(browser, cspViolations, { viewport: VIEWPORT });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${t.url}/docs`, { waitUntil: 'load', timeout: UI_TIMEOUT_MS });
   }, TEST_TIMEOUT_MS);

@@ -1,7 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { login, signUp } from '../helpers/auth';
+import {
+  describeBrowser,
+  launchChromium,
+  openPage,
+  requireChromium,
+  TEST_TIMEOUT_MS,
+} from '../helpers/chromium';
 import { linkIn, SmtpSink, SUBJECTS } from '../helpers/smtp-sink';
 import { startApp, TestApp } from '../helpers/test-app';
 
@@ -10,28 +17,10 @@ import { startApp, TestApp } from '../helpers/test-app';
  * (a plain form post: helmet's CSP allows no inline script), then sign in with the new password.
  * Like swagger-ui.e2e-spec.ts: on the embedded profile only; in CI a missing Chromium fails.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-];
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'account-pages');
-const UI_TIMEOUT_MS = 30_000;
-const TEST_TIMEOUT_MS = 120_000;
+const describeBrowserSpec = describeBrowser('account-pages-browser.e2e-spec');
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const haveChromium = existsSync(CHROMIUM);
-const onThisProfile = process.env.KEEL_TEST_PROFILE === 'sqlite';
-if (onThisProfile && !haveChromium && !inCi) {
-  process.stderr.write(
-    `account-pages-browser.e2e-spec: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)\n`,
-  );
-}
-const describeBrowser = onThisProfile && (haveChromium || inCi) ? describe : describe.skip;
-
-describeBrowser('account pages in Chromium', () => {
+describeBrowserSpec('account pages in Chromium', () => {
   let smtp: SmtpSink;
   let t: TestApp;
   let browser: Browser;
@@ -39,20 +28,12 @@ describeBrowser('account pages in Chromium', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: the browser test cannot be skipped in CI (apt-get install chromium)`,
-      );
-    }
+    requireChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
     smtp = await SmtpSink.start();
     t = await startApp({ MAIL_URL: smtp.url });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    browser = await launchChromium();
+    page = await openPage(browser, cspViolations);
   }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {

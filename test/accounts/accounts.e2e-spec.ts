@@ -287,27 +287,20 @@ describe('accounts: email verification, password reset, email change', () => {
       expect(form.headers['cache-control']).toBe('no-store');
       expect(form.headers['content-security-policy']).toContain("script-src 'self'");
 
-      const mismatch = await t
-        .http()
-        .post('/account/reset-password')
-        .type('form')
-        .send({ token: link.token, password: 'new-password-1', confirm: 'new-password-2' });
+      const submit = (password: string, confirm: string) =>
+        t
+          .http()
+          .post('/account/reset-password')
+          .type('form')
+          .send({ token: link.token, password, confirm });
+      const mismatch = await submit('new-password-1', 'new-password-2');
       expect(mismatch.status).toBe(400);
       expect(mismatch.text).toContain('The two passwords differ.');
-      const short = await t
-        .http()
-        .post('/account/reset-password')
-        .type('form')
-        .send({ token: link.token, password: 'short', confirm: 'short' });
+      const short = await submit('short', 'short');
       expect(short.status).toBe(400);
       expect(short.text).toContain('password must be at least 8 characters');
 
-      const done = await t
-        .http()
-        .post('/account/reset-password')
-        .type('form')
-        .send({ token: link.token, password: 'new-password-1', confirm: 'new-password-1' })
-        .expect(200);
+      const done = await submit('new-password-1', 'new-password-1').expect(200);
       expect(done.text).toContain('Password changed');
       await login(t.http, user.email, 'new-password-1');
     });

@@ -1,38 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../../src/config/configuration';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { provisionInfra, TestInfra } from '../helpers/test-database';
+import { useUnmigratedDataSource } from '../helpers/unmigrated-data-source';
 
 /**
  * The sessions migration gives every refresh-token family still open a session row (so users
  * signed in before the upgrade can list and end their sessions), and none to ended families.
  */
 describe('migration: sessions and two-factor', () => {
-  let infra: TestInfra;
-  let ds: DataSource;
-
-  beforeAll(async () => {
-    infra = await provisionInfra();
-    const config = loadConfig({ NODE_ENV: 'test', ...infra.env });
-    ds = new DataSource({ ...buildDataSourceOptions(config.db), migrationsRun: false });
-    await ds.initialize();
-  });
-  afterAll(async () => {
-    await ds.destroy();
-    await infra.cleanup();
-  });
+  const ds = useUnmigratedDataSource();
 
   it('backfills one session per open family, and reverts', async () => {
-    await ds.runMigrations({ transaction: 'each' });
-    await ds.undoLastMigration({ transaction: 'each' });
-    const qr = ds.createQueryRunner();
+    await ds().runMigrations({ transaction: 'each' });
+    await ds().undoLastMigration({ transaction: 'each' });
+    const qr = ds().createQueryRunner();
     expect(await qr.hasTable('sessions')).toBe(false);
     await qr.release();
 
     const userId = randomUUID();
     const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 1) + ms);
-    await ds
+    await ds()
       .createQueryBuilder()
       .insert()
       .into('users')
@@ -59,15 +44,15 @@ describe('migration: sessions and two-factor', () => {
     });
     const open = randomUUID();
     const ended = randomUUID();
-    await ds
+    await ds()
       .createQueryBuilder()
       .insert()
       .into('refresh_tokens')
       .values([token(open, 1000, false), token(open, 5000, false), token(ended, 2000, true)])
       .execute();
 
-    await ds.runMigrations({ transaction: 'each' });
-    const rows = await ds
+    await ds().runMigrations({ transaction: 'each' });
+    const rows = await ds()
       .createQueryBuilder()
       .select(['s.id AS id', 's.user_id AS userId'])
       .from('sessions', 's')

@@ -2,6 +2,12 @@ import { InjectQueue } from '@nestjs/bull';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Job, JobOptions, Queue } from 'bull';
+import {
+  addWithin,
+  closeWithin,
+  jobCounts,
+  waitForClients,
+} from '../../infrastructure/queues/bull-queue-lifecycle';
 import { KEEP_COMPLETED, QueueName, searchJobId, SearchJobName } from './search-index.job';
 import type { QueueCounts, SearchIndexJob, SearchQueue } from './search-index.job';
 import { WORKER_CONCURRENCY } from './search-index.job';
@@ -63,19 +69,7 @@ export class BullSearchQueue
   /** Bull throws when a queue is closed before its clients are ready (STACK gotcha 1). */
   async onModuleDestroy(): Promise<void> {
     this.batches.drain();
-    await Promise.all(
-      this.queue.clients.map((client) =>
-        client.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, READY_TIMEOUT_MS);
-              client.once('ready', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-            }),
-      ),
-    );
+    await waitForClients(this.queue, READY_TIMEOUT_MS);
   }
 
   /**
@@ -86,55 +80,29 @@ export class BullSearchQueue
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.batches.drain();
-    const closed = this.queue.close();
-    closed.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    // Redis gone: Bull's close would wait for a reconnect; the grace period is the real bound.
-    await Promise.race([
-      closed,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
+    await closeWithin(this.queue, CLOSE_WAIT_MS);
   }
 
+  /** Fails fast (Redis not ready, or no answer in time) so the outbox row backs off. */
   async enqueue(jobs: SearchIndexJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    // ioredis would hold commands while disconnected: fail fast so the outbox row backs off.
-    if (this.queue.client.status !== 'ready') {
-      throw new Error(`search queue unavailable (redis ${this.queue.client.status})`);
-    }
-    const add = this.queue.addBulk(
-      jobs.map((data) => ({
-        name: SearchJobName.IndexItem,
-        data,
-        opts: { ...this.jobOptions, jobId: searchJobId(data) },
-      })),
+    await addWithin(
+      this.queue,
+      () =>
+        this.queue.addBulk(
+          jobs.map((data) => ({
+            name: SearchJobName.IndexItem,
+            data,
+            opts: { ...this.jobOptions, jobId: searchJobId(data) },
+          })),
+        ),
+      ENQUEUE_TIMEOUT_MS,
+      'search queue',
     );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('search queue unavailable (enqueue timed out)')),
-        ENQUEUE_TIMEOUT_MS,
-      );
-    });
-    try {
-      // If the timeout wins, `add` may still reject later (e.g. on shutdown): keep that handled.
-      add.catch(() => undefined);
-      await Promise.race([add, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
-  async counts(): Promise<QueueCounts> {
-    const c = await this.queue.getJobCounts();
-    return {
-      waiting: c.waiting,
-      active: c.active,
-      completed: c.completed,
-      failed: c.failed,
-      delayed: c.delayed,
-    };
+  counts(): Promise<QueueCounts> {
+    return jobCounts(this.queue);
   }
 
   async retryFailed(): Promise<number> {

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { AppConfig } from '../../config/configuration';
-import { Mailer, type OutgoingMail } from './mailer';
+import { Mailer, type OutgoingMail, toMessage } from './mailer';
 
 /**
  * MAIL_URL unset (embedded profile): each mail is written to DATA_DIR/mail as an .eml file (any
@@ -27,13 +27,7 @@ export class FileMailer extends Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    const info = (await this.transport.sendMail({
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-    })) as { message: Buffer };
+    const info = (await this.transport.sendMail(toMessage(this.from, mail))) as { message: Buffer };
     await mkdir(this.dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const file = join(this.dir, `${stamp}-${randomUUID().slice(0, 8)}.eml`);

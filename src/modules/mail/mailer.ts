@@ -1,3 +1,5 @@
+import type Mail from 'nodemailer/lib/mailer';
+
 /** A mail ready to send. `link` is the one link it carries, logged by the .eml mailer. */
 export interface OutgoingMail {
   to: string;
@@ -13,4 +15,9 @@ export interface OutgoingMail {
  */
 export abstract class Mailer {
   abstract send(mail: OutgoingMail): Promise<void>;
+}
+
+/** The nodemailer message of a mail, the same for every transport (SMTP or .eml file). */
+export function toMessage(from: string, mail: OutgoingMail): Mail.Options {
+  return { from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text };
 }

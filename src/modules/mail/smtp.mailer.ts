@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AppConfig } from '../../config/configuration';
-import { Mailer, type OutgoingMail } from './mailer';
+import { Mailer, type OutgoingMail, toMessage } from './mailer';
 
 /** A server that does not answer within these fails the attempt (the queue retries it). */
 const CONNECT_TIMEOUT_MS = 5000;
@@ -30,13 +30,9 @@ export class SmtpMailer extends Mailer implements OnModuleDestroy {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
-    const info = (await this.transport.sendMail({
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-    })) as { messageId?: string };
+    const info = (await this.transport.sendMail(toMessage(this.from, mail))) as {
+      messageId?: string;
+    };
     this.logger.log({ event: 'mail.sent', subject: mail.subject, messageId: info.messageId });
   }
 

@@ -4,6 +4,12 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Job, JobOptions, Queue } from 'bull';
 import type { AppConfig } from '../../../config/configuration';
+import {
+  addWithin,
+  closeWithin,
+  jobCounts,
+  waitForClients,
+} from '../../../infrastructure/queues/bull-queue-lifecycle';
 import { AccountMailProcessor } from './account-mail.processor';
 import { KEEP_COMPLETED_MAILS, MAIL_QUEUE_NAME } from './mail.job';
 import type { MailJob, MailQueue, MailQueueCounts } from './mail.job';
@@ -64,63 +70,23 @@ export class BullMailQueue
 
   /** Bull throws when a queue is closed before its clients are ready (STACK gotcha 1). */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(
-      this.queue.clients.map((client) =>
-        client.status === 'ready'
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, READY_TIMEOUT_MS);
-              client.once('ready', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-            }),
-      ),
-    );
+    await waitForClients(this.queue, READY_TIMEOUT_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const closed = this.queue.close();
-    closed.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      closed,
-      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
+    await closeWithin(this.queue, CLOSE_WAIT_MS);
   }
 
   async enqueue(data: MailJob, jobId?: string): Promise<void> {
-    if (this.queue.client.status !== 'ready') {
-      throw new Error(`mail queue unavailable (redis ${this.queue.client.status})`);
-    }
-    const add = this.queue.add(JOB_NAME, data, {
-      ...this.jobOptions,
-      ...(jobId ? { jobId } : {}),
-    });
-    add.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('mail queue unavailable (enqueue timed out)')),
-        ENQUEUE_TIMEOUT_MS,
-      );
-    });
-    try {
-      await Promise.race([add, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await addWithin(
+      this.queue,
+      () => this.queue.add(JOB_NAME, data, { ...this.jobOptions, ...(jobId ? { jobId } : {}) }),
+      ENQUEUE_TIMEOUT_MS,
+      'mail queue',
+    );
   }
 
-  async counts(): Promise<MailQueueCounts> {
-    const c = await this.queue.getJobCounts();
-    return {
-      waiting: c.waiting,
-      active: c.active,
-      completed: c.completed,
-      failed: c.failed,
-      delayed: c.delayed,
-    };
+  counts(): Promise<MailQueueCounts> {
+    return jobCounts(this.queue);
   }
 }
