@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { JwtService } from '@nestjs/jwt';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { buildUserInput } from './factories/user.factory';
-import { login, signInAdmin, signUp } from './helpers/auth';
+import { login, signInAdmin, signUp, USER_KEYS } from './helpers/auth';
 import { expectProblem } from './helpers/expect-problem';
 import { startApp, TestApp } from './helpers/test-app';
 import { TEST_REDIS_URL } from './helpers/test-database';
@@ -52,18 +52,7 @@ describe('auth', () => {
         role: 'user',
         isActive: true,
       });
-      expect(Object.keys(res.body as object).sort()).toEqual(
-        [
-          'createdAt',
-          'displayName',
-          'email',
-          'emailVerified',
-          'id',
-          'isActive',
-          'role',
-          'updatedAt',
-        ].sort(),
-      );
+      expect(Object.keys(res.body as object).sort()).toEqual(USER_KEYS);
     });
 
     it('rejects a role in the body and leaves the account a plain user', async () => {

@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { DataSource, In } from 'typeorm';
 import { UserEntity } from '../src/modules/users/user.entity';
 import { buildUserInput } from './factories/user.factory';
-import { login, signInAdmin, signUp, SignedIn } from './helpers/auth';
+import { login, signInAdmin, signUp, SignedIn, USER_KEYS } from './helpers/auth';
 import { expectProblem } from './helpers/expect-problem';
 import { fieldsOf } from './helpers/problem-shape';
 import { startApp, TestApp } from './helpers/test-app';
@@ -30,17 +30,6 @@ interface UserPage {
   data: UserBody[];
   nextCursor: string | null;
 }
-
-const USER_KEYS = [
-  'createdAt',
-  'displayName',
-  'email',
-  'emailVerified',
-  'id',
-  'isActive',
-  'role',
-  'updatedAt',
-];
 
 /** A user as the API shows it: exactly the public fields, never the hash or anything like it. */
 function expectPublicUser(value: unknown): UserBody {

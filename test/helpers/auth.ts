@@ -57,3 +57,15 @@ export async function deactivate(http: () => TestAgent, user: { id: string }): P
     .send({ isActive: false })
     .expect(200);
 }
+
+/** Every key of the user DTO (GET /users/me, sign-up, admin views), sorted. */
+export const USER_KEYS = [
+  'createdAt',
+  'displayName',
+  'email',
+  'emailVerified',
+  'id',
+  'isActive',
+  'role',
+  'updatedAt',
+];

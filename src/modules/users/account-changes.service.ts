@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../database/query-errors';
-import { OutboxRepository } from '../outbox/outbox.repository';
 import type { UserDto } from './dto/user.dto';
 import { PasswordHasher } from './password-hasher.service';
 import { toUserDto } from './user.mapper';
 import type { UserEntity } from './user.entity';
 import { EmailTaken, UserNotFound } from './user.exceptions';
-import type { UserEventPayload, UserField } from './user.events';
 import { normaliseEmail, UsersService } from './users.service';
 import { UsersRepository } from './users.repository';
 
@@ -25,7 +23,6 @@ export class AccountChangesService {
     private readonly users: UsersRepository,
     private readonly usersService: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly outbox: OutboxRepository,
   ) {}
 
   /** The account with this email (normalised), or null. */
@@ -57,7 +54,7 @@ export class AccountChangesService {
     if (user.emailVerified) return;
     user.emailVerified = true;
     user.emailVerifiedAt = at;
-    await this.save(m, user, ['emailVerified'], at);
+    await this.usersService.saveChange(m, user, 'user.updated', ['emailVerified'], at);
     this.logger.log({ event: 'user.email_verified', userId });
   }
 
@@ -78,7 +75,7 @@ export class AccountChangesService {
       change.at,
       'password-changed',
     );
-    await this.save(m, user, ['password'], change.at);
+    await this.usersService.saveChange(m, user, 'user.updated', ['password'], change.at);
     this.logger.log({ event: 'user.password_reset', userId: change.userId });
   }
 
@@ -95,7 +92,13 @@ export class AccountChangesService {
     user.emailVerified = true;
     user.emailVerifiedAt = change.at;
     try {
-      await this.save(m, user, ['email', 'emailVerified'], change.at);
+      await this.usersService.saveChange(
+        m,
+        user,
+        'user.updated',
+        ['email', 'emailVerified'],
+        change.at,
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new EmailTaken();
       throw error;
@@ -112,22 +115,5 @@ export class AccountChangesService {
     const user = await this.users.findForUpdate(m, userId);
     if (!user) throw new UserNotFound();
     return user;
-  }
-
-  private async save(
-    m: EntityManager,
-    user: UserEntity,
-    changed: UserField[],
-    at: Date,
-  ): Promise<void> {
-    user.version += 1;
-    user.updatedAt = at;
-    const saved = await this.users.save(m, user);
-    const payload: UserEventPayload = { user: toUserDto(saved), changed };
-    await this.outbox.append(
-      m,
-      { type: 'user.updated', aggregateId: saved.id, version: saved.version, payload },
-      at,
-    );
   }
 }

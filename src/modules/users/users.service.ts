@@ -285,8 +285,12 @@ export class UsersService {
     this.logger.log({ event: 'user.deleted', userId: id, by: actor.id });
   }
 
-  /** Saves a changed user with its next version and the event saying so, in the caller's transaction. */
-  private async saveChange(
+  /**
+   * Saves a changed user with its next version and the event saying so, in the caller's
+   * transaction. Every change of an account goes through here (this service's and the account
+   * flows' in AccountChangesService).
+   */
+  async saveChange(
     m: EntityManager,
     user: UserEntity,
     type: UserEventType,
