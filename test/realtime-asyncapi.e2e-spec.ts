@@ -1,5 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
-import { deactivate, signUp, SignedIn } from './helpers/auth';
+import { deactivate, signAccessToken, signUp, SignedIn } from './helpers/auth';
 import { createItem, ItemBody, MISSING_ID } from './helpers/items';
 import { schemaErrors } from './helpers/json-schema';
 import { connectSocket, nextEvent, receivedEvent, request, TestSocket } from './helpers/socket';
@@ -70,15 +69,7 @@ describe('Realtime payloads match the AsyncAPI document', () => {
     return answer;
   };
   const signToken = (userId: string, expiresInSeconds: number): string =>
-    new JwtService({ secret: t.config.jwt.secret ?? '' }).sign(
-      { sub: userId },
-      {
-        algorithm: 'HS256',
-        expiresIn: expiresInSeconds,
-        issuer: t.config.jwt.issuer,
-        audience: t.config.jwt.audience,
-      },
-    );
+    signAccessToken(t.config, userId, expiresInSeconds);
   const patch = (id: string, body: object) =>
     t.http().patch(`/items/${id}`).set('Authorization', owner.bearer).send(body).expect(200);
 

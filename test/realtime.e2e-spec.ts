@@ -1,5 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
-import { signInAdmin, signUp, SignedIn } from './helpers/auth';
+import { signAccessToken, signInAdmin, signUp, SignedIn } from './helpers/auth';
 import { eventually } from './helpers/eventually';
 import { createItem, ItemBody } from './helpers/items';
 import {
@@ -38,15 +37,7 @@ describe('Realtime (/realtime namespace)', () => {
   const patch = (user: SignedIn, id: string, body: object) =>
     t.http().patch(`/items/${id}`).set('Authorization', user.bearer).send(body).expect(200);
   const signToken = (userId: string, expiresInSeconds: number): string =>
-    new JwtService({ secret: t.config.jwt.secret ?? '' }).sign(
-      { sub: userId },
-      {
-        algorithm: 'HS256',
-        expiresIn: expiresInSeconds,
-        issuer: t.config.jwt.issuer,
-        audience: t.config.jwt.audience,
-      },
-    );
+    signAccessToken(t.config, userId, expiresInSeconds);
   /**
    * A published item whose item.created has already been fanned out (the owner's socket got it),
    * so a socket that subscribes afterwards cannot receive that creation late, however busy the

@@ -1,5 +1,7 @@
+import { JwtService } from '@nestjs/jwt';
 import type TestAgent from 'supertest/lib/agent';
 import { buildUserInput, UserInput } from '../factories/user.factory';
+import type { AppConfig } from '../../src/config/configuration';
 import { TEST_ADMIN } from './test-app';
 
 export interface SignedIn {
@@ -69,3 +71,20 @@ export const USER_KEYS = [
   'role',
   'updatedAt',
 ];
+
+/** An access token for `userId` signed with the app's own HS256 secret, issuer and audience. */
+export function signAccessToken(
+  config: Pick<AppConfig, 'jwt'>,
+  userId: string,
+  expiresInSeconds: number,
+): string {
+  return new JwtService({ secret: config.jwt.secret ?? '' }).sign(
+    { sub: userId },
+    {
+      algorithm: 'HS256',
+      expiresIn: expiresInSeconds,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    },
+  );
+}
