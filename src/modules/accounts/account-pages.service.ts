@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import { AppError } from '../../common/errors/app-error';
 import { statusOf } from '../../common/errors/error-codes';
 import { TemplateRenderer } from '../mail/template-renderer';
+import { PASSWORD_LENGTH } from '../users/dto/user-fields.dto';
 import { ACCOUNT_PAGES } from './account-links';
 import { AccountsService } from './accounts.service';
 import { ResetPasswordDto } from './dto/account.dto';
@@ -13,9 +14,6 @@ export interface Page {
   status: number;
   html: string;
 }
-
-const PASSWORD_MIN = 8;
-const PASSWORD_MAX = 128;
 
 const field = (body: unknown, name: string): string => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -56,8 +54,8 @@ export class AccountPagesService {
     const html = this.renderer.page('reset-password', 'Choose a new password', {
       token,
       action: ACCOUNT_PAGES.resetPassword,
-      minLength: PASSWORD_MIN,
-      maxLength: PASSWORD_MAX,
+      minLength: PASSWORD_LENGTH.min,
+      maxLength: PASSWORD_LENGTH.max,
       error,
     });
     return { status: error ? 400 : 200, html };

@@ -1,10 +1,6 @@
-import { PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
-import { UserFieldsDto } from '../../users/dto/user-fields.dto';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+import { IntersectionType, PickType } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { EmailRules, UserFieldsDto } from '../../users/dto/user-fields.dto';
 
 /** The token from a mailed link (43 base64url characters). */
 export class AccountTokenDto {
@@ -17,12 +13,10 @@ export class AccountTokenDto {
 export class ForgotPasswordDto extends PickType(UserFieldsDto, ['email'] as const) {}
 
 /** The token from the reset link and the new password (same rules as at sign-up). */
-export class ResetPasswordDto extends PickType(UserFieldsDto, ['password'] as const) {
-  /** @example 3q2-7wAAAAB8c2VjcmV0LXRva2VuLWZyb20tdGhlLW1haWw */
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,100}$/, { message: 'token must be the token from the link' })
-  token!: string;
-}
+export class ResetPasswordDto extends IntersectionType(
+  AccountTokenDto,
+  PickType(UserFieldsDto, ['password'] as const),
+) {}
 
 export class ChangeEmailDto {
   @IsString()
@@ -30,9 +24,7 @@ export class ChangeEmailDto {
   currentPassword!: string;
 
   /** @example ada.new@example.com */
-  @Transform(trim)
-  @IsEmail({}, { message: 'newEmail must be a valid email address' })
-  @MaxLength(254)
+  @EmailRules('newEmail')
   newEmail!: string;
 }
 
